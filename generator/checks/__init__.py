@@ -1,0 +1,1 @@
+"""Named checks over the content, and the reporters that print what they find."""

@@ -1,0 +1,87 @@
+"""Reporters: print issues as text, JSON or GitHub workflow commands. They only format."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+
+from generator.model import Issue, Severity
+
+SourceLines = Callable[[str], Sequence[str] | None]
+"""Gives the lines of a file by repository-relative path, or None if it cannot be read."""
+
+
+def summary(issues: Sequence[Issue], entities: int) -> str:
+    errors = sum(1 for i in issues if i.severity is Severity.ERROR)
+    warnings = len(issues) - errors
+    files = len({i.source.path for i in issues})
+    if not issues:
+        return f"{entities} entries checked: no problems"
+    parts = [f"{errors} error{'s' * (errors != 1)}", f"{warnings} warning{'s' * (warnings != 1)}"]
+    return f"{', '.join(parts)} in {files} file{'s' * (files != 1)} ({entities} entries checked)"
+
+
+def format_text(issues: Sequence[Issue], entities: int, source_lines: SourceLines | None = None) -> str:
+    """Give `path:line:col: severity[rule]: message`, the source line and caret (if given), the hint."""
+    out: list[str] = []
+    for issue in issues:
+        s = issue.source
+        out.append(f"{s.path}:{s.line}:{s.column}: {issue.severity.value}[{issue.rule}]: {issue.message}")
+        lines = source_lines(s.path) if source_lines else None
+        if lines is not None and 0 < s.line <= len(lines):
+            text = lines[s.line - 1].rstrip("\n").expandtabs(1)
+            gutter = f"{s.line:>5} | "
+            out.append(gutter + text)
+            out.append(" " * (len(gutter) - 2) + "| " + " " * (s.column - 1) + "^")
+        if issue.hint:
+            out.append(f"  hint: {issue.hint}")
+    out.append(summary(issues, entities))
+    return "\n".join(out) + "\n"
+
+
+def to_dict(issue: Issue) -> dict[str, object]:
+    return {
+        "file": issue.source.path,
+        "line": issue.source.line,
+        "column": issue.source.column,
+        "severity": issue.severity.value,
+        "rule": issue.rule,
+        "message": issue.message,
+        "hint": issue.hint,
+    }
+
+
+def format_json(issues: Sequence[Issue], entities: int) -> str:
+    errors = sum(1 for i in issues if i.severity is Severity.ERROR)
+    document = {
+        "diagnostics": [to_dict(i) for i in issues],
+        "summary": {"errors": errors, "warnings": len(issues) - errors, "entities": entities},
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(issues: Sequence[Issue], entities: int) -> str:
+    """Give one workflow command per issue, so each shows on its line of the pull request."""
+    out = []
+    for issue in issues:
+        level = "error" if issue.severity is Severity.ERROR else "warning"
+        s = issue.source
+        props = (
+            f"file={_escape_property(s.path)},line={s.line},col={s.column},"
+            f"title={_escape_property(issue.rule)}"
+        )
+        message = issue.message + (f"\n\nHint: {issue.hint}" if issue.hint else "")
+        out.append(f"::{level} {props}::{_escape_data(message)}")
+    out.append(summary(issues, entities))
+    return "\n".join(out) + "\n"
+
+
+FORMATS = ("text", "json", "github")

@@ -1,0 +1,236 @@
+"""The named cross-file rules, in the order they run. Each is a small pure function."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+from generator.checks.suggest import did_you_mean
+from generator.model import Entity, Issue, Playbook, Reference, Severity, SourceRef
+
+Locator = Callable[[str, tuple[str | int, ...], bool], SourceRef]
+"""Gives the position of a field of an entity (by `kind/id`), parsing again only when asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What rules may look at besides the playbook itself."""
+
+    locate: Locator
+    files: Mapping[str, str]
+    """Source file of each entity, `kind/id` -> path relative to the repository root."""
+
+
+Rule = Callable[[Playbook, Context], Iterator[Issue]]
+RULES: dict[str, Rule] = {}
+DESCRIPTIONS: dict[str, str] = {}
+
+
+def rule(name: str, description: str) -> Callable[[Rule], Rule]:
+    """Register a rule under the id used in reports and in `disable = [...]`."""
+
+    def register(function: Rule) -> Rule:
+        RULES[name] = function
+        DESCRIPTIONS[name] = description
+        return function
+
+    return register
+
+
+def _at(ctx: Context, ref: Reference) -> SourceRef:
+    return ref.source or ctx.locate(ref.origin, ref.pointer, ref.key)
+
+
+def _error(source: SourceRef, rule_id: str, message: str, hint: str) -> Issue:
+    return Issue(source, Severity.ERROR, rule_id, message, hint)
+
+
+@rule("ref-unknown", "a field names an entry that does not exist")
+def references_resolve(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    for ref in pb.references:
+        if ref.kind == "file":
+            continue
+        if ref.kind == "*":
+            kind, _, entity_id = ref.target.partition("/")
+            if kind not in pb.kinds or not entity_id:
+                yield _error(
+                    _at(ctx, ref), "ref-unknown",
+                    f"{ref.field}: '{ref.target}' is not a `kind/id` reference"
+                    + (did_you_mean(kind, pb.kinds) if kind not in pb.kinds else ""),
+                    "write the kind folder, a slash and the id, e.g. processes/customer-feedback-loop",
+                )
+                continue
+        else:
+            kind, entity_id = ref.kind, ref.target
+        if pb.get(kind, entity_id) is None:
+            singular = pb.kinds[kind].singular.lower() if kind in pb.kinds else kind
+            yield _error(
+                _at(ctx, ref), "ref-unknown",
+                f"{ref.field}: '{entity_id}' is not a {singular}"
+                + did_you_mean(entity_id, pb.entities.get(kind, {})),
+                f"use the file name (without extension) of an entry in playbook/{kind}/",
+            )
+        elif f"{kind}/{entity_id}" == ref.origin:
+            yield Issue(
+                _at(ctx, ref), Severity.WARNING, "ref-unknown",
+                f"{ref.field}: an entry refers to itself", "remove the reference",
+            )
+
+
+@rule("link-unknown", "a Markdown link points at a playbook file that does not exist")
+def links_resolve(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    existing = {path.removeprefix("playbook/"): key for key, path in ctx.files.items()}
+    for ref in pb.references:
+        if ref.kind != "file" or ref.target in existing:
+            continue
+        kind = ref.target.split("/", 1)[0]
+        choices = [path for path in existing if path.startswith(kind + "/")] or list(existing)
+        yield _error(
+            _at(ctx, ref), "link-unknown",
+            f"link to '{ref.target}': no such playbook file" + did_you_mean(ref.target, choices),
+            "link to another entry by its source file, e.g. [Product manager](../roles/product-manager.yml)",
+        )
+
+
+@rule("raci-accountable", "a process has exactly one Accountable role")
+def raci_has_one_accountable(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    for process in pb.of_kind("processes"):
+        raci = process.fields.get("raci")
+        if not isinstance(raci, dict):
+            continue
+        accountable = [role for role, letter in raci.items() if letter == "A"]
+        if len(accountable) != 1:
+            found = ", ".join(accountable) if accountable else "none"
+            yield _error(
+                ctx.locate(process.key, ("raci",), True), "raci-accountable",
+                f"raci: exactly one role must be Accountable (A); found {found}",
+                "mark the one role that answers for the outcome with A; others R, C or I",
+            )
+
+
+@rule("raci-responsible", "a process has at least one Responsible role")
+def raci_has_responsible(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    for process in pb.of_kind("processes"):
+        raci = process.fields.get("raci")
+        if isinstance(raci, dict) and raci and "R" not in raci.values():
+            yield _error(
+                ctx.locate(process.key, ("raci",), True), "raci-responsible",
+                "raci: no role is Responsible (R)", "mark the role(s) that do the work with R",
+            )
+
+
+@rule("raci-step-role", "every step's role appears in the process's RACI")
+def steps_roles_in_raci(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    for process in pb.of_kind("processes"):
+        raci = process.fields.get("raci")
+        steps = process.fields.get("steps")
+        if not isinstance(raci, dict) or not isinstance(steps, list):
+            continue
+        for index, step in enumerate(steps):
+            role = step.get("role") if isinstance(step, dict) else None
+            if isinstance(role, str) and role not in raci:
+                yield _error(
+                    ctx.locate(process.key, ("steps", index, "role"), False), "raci-step-role",
+                    f"steps[{index}].role: '{role}' does this step but is not in the RACI",
+                    f"add `{role}: R` under raci, or give the step to a role that is",
+                )
+
+
+@rule("raci-owner", "a process's owner role is Accountable or Responsible in its RACI")
+def owner_in_raci(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    for process in pb.of_kind("processes"):
+        raci, owner = process.fields.get("raci"), process.fields.get("owner")
+        if isinstance(raci, dict) and isinstance(owner, str) and raci.get(owner) not in ("A", "R"):
+            yield Issue(
+                ctx.locate(process.key, ("owner",), False), Severity.WARNING, "raci-owner",
+                f"owner: '{owner}' owns the process but is not A or R in its RACI",
+                f"set `{owner}: A` (or R) under raci, or change the owner",
+            )
+
+
+@rule("reports-to-cycle", "role reporting lines form a tree")
+def reporting_lines_are_a_tree(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    roles = pb.entities.get("roles", {})
+    manager = {rid: r.fields.get("reports_to") for rid, r in roles.items()}
+    reported: set[str] = set()
+    for start in sorted(manager):
+        chain: list[str] = []
+        current: object = start
+        while isinstance(current, str) and current in manager and current not in chain:
+            chain.append(current)
+            current = manager[current]
+        if isinstance(current, str) and current in chain:
+            cycle = chain[chain.index(current) :]
+            if cycle[0] not in reported and min(cycle) == start:
+                reported.update(cycle)
+                loop = " → ".join([*cycle, current])
+                yield _error(
+                    ctx.locate(f"roles/{start}", ("reports_to",), False), "reports-to-cycle",
+                    f"reports_to: reporting lines go round in a circle: {loop}",
+                    "one role in the circle must report to someone outside it, or to no one",
+                )
+
+
+@rule("body-required", "Markdown entries of kinds that need prose have a body")
+def bodies_present(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    for entity in pb:
+        spec = pb.kinds[entity.kind]
+        if spec.body == "required" and entity.body is not None and not entity.body.strip():
+            yield _error(
+                SourceRef(entity.source.path, entity.body_line, 1), "body-required",
+                f"this {spec.singular.lower()} has no text after its front matter",
+                "write the Markdown text below the closing `---`",
+            )
+
+
+@rule("faq-answer", "a question has exactly one answer: the `answer` field or the Markdown body")
+def questions_answered(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    for question in pb.of_kind("faq"):
+        has_field = bool(question.fields.get("answer"))
+        has_body = bool(question.body and question.body.strip())
+        if has_field == has_body:
+            message = "has both an `answer` field and a body" if has_field else "has no answer"
+            yield _error(
+                question.source, "faq-answer", f"this question {message}",
+                "write the answer once: in `answer:` or as Markdown below the front matter",
+            )
+
+
+@rule("title-duplicate", "titles are unique within a kind, so search and navigation stay clear")
+def titles_unique(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    for kind in pb.kinds:
+        by_title: defaultdict[str, list[Entity]] = defaultdict(list)
+        for entity in pb.of_kind(kind):
+            by_title[entity.title.strip().casefold()].append(entity)
+        for same in by_title.values():
+            for entity in same[1:]:
+                yield Issue(
+                    ctx.locate(entity.key, ("title",), False), Severity.WARNING, "title-duplicate",
+                    f"title: '{entity.title}' is also the title of {same[0].source.path}",
+                    "give each entry a distinct title",
+                )
+
+
+@rule("heading-title", "a Markdown body does not repeat the title as its own top heading")
+def no_h1_in_body(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    for entity in pb:
+        if entity.body is None:
+            continue
+        for offset, line in enumerate(entity.body.split("\n")):
+            if line.startswith("# "):
+                yield Issue(
+                    SourceRef(entity.source.path, entity.body_line + offset, 1), Severity.WARNING,
+                    "heading-title", "a top-level heading (`# `) in the body",
+                    "the page title comes from `title`; start sections with `## `",
+                )
+                break
+
+
+def run_rules(pb: Playbook, ctx: Context, disabled: frozenset[str] = frozenset()) -> list[Issue]:
+    """Give the issues of every enabled rule, in registry order."""
+    issues: list[Issue] = []
+    for name, function in RULES.items():
+        if name not in disabled:
+            issues.extend(function(pb, ctx))
+    return issues

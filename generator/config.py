@@ -1,0 +1,64 @@
+"""Per-repository settings, from `[tool.playbook]` in pyproject.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.errors import ConfigError
+
+CONTENT_DIR = "playbook"
+SCHEMA_DIR = "schemas"
+TEMPLATE_DIR = "site_templates"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings that change what is checked and how the site is made."""
+
+    root: Path
+    """The repository root."""
+    disable: frozenset[str] = field(default_factory=frozenset)
+    """Rule ids switched off."""
+    strict: bool = False
+    """Treat warnings as errors."""
+    html: str = "escape"
+    """Raw HTML in Markdown: `escape` shows it as text, `refuse` makes it an error."""
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / CONTENT_DIR
+
+    @property
+    def schema_dir(self) -> Path:
+        return self.root / SCHEMA_DIR
+
+    @property
+    def template_dir(self) -> Path:
+        return self.root / TEMPLATE_DIR
+
+
+def load_config(root: Path) -> Config:
+    """Read the settings of the repository at `root` (defaults when there are none)."""
+    if not root.is_dir():
+        raise ConfigError(f"{root} is not a folder")
+    settings: dict[str, Any] = {}
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            settings = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("playbook", {})
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise ConfigError(f"{pyproject}: cannot read [tool.playbook]: {error}") from error
+    known = {"disable", "strict", "html"}
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise ConfigError(f"{pyproject}: unknown [tool.playbook] setting(s): {', '.join(unknown)}")
+    disable = settings.get("disable", [])
+    if not isinstance(disable, list) or not all(isinstance(r, str) for r in disable):
+        raise ConfigError(f"{pyproject}: [tool.playbook] disable must be a list of rule ids")
+    html = settings.get("html", "escape")
+    if html not in ("escape", "refuse"):
+        raise ConfigError(f"{pyproject}: [tool.playbook] html must be 'escape' or 'refuse'")
+    return Config(root=root, disable=frozenset(disable), strict=bool(settings.get("strict", False)), html=html)

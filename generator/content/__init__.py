@@ -1,0 +1,1 @@
+"""Reading content: strict YAML with positions, front matter, discovery and schemas."""

@@ -1,0 +1,149 @@
+"""Typed, frozen playbook entities with source positions. No I/O, no third-party imports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    """How bad an issue is: errors fail validation, warnings only with --strict."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SourceRef:
+    """A place in the repository."""
+
+    path: str
+    """Path relative to the repository root, with forward slashes."""
+    line: int = 1
+    """1-based line."""
+    column: int = 1
+    """1-based column."""
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem found in the content, located and explained."""
+
+    source: SourceRef
+    severity: Severity
+    rule: str
+    """Rule id, e.g. `ref-unknown`; configuration can switch rules off by it."""
+    message: str
+    hint: str = ""
+    """How to fix it, for a contributor who is not an engineer."""
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.source.path, self.source.line, self.source.column, self.rule, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class KindSpec:
+    """A kind of entity as its schema declares it (`x-playbook`)."""
+
+    name: str
+    """Kind id and folder name under `playbook/`, e.g. `roles`."""
+    singular: str
+    plural: str
+    forms: tuple[str, ...]
+    """Allowed file extensions without the dot: `yml`, `md`."""
+    body: str
+    """For `.md` files: `required`, `optional` or `none`."""
+    schema_path: str
+    """Path of the schema file relative to the repository root."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A reference from one entity to another, in a field or as a Markdown link."""
+
+    origin: str
+    """`kind/id` of the entity that holds the reference."""
+    kind: str
+    """Kind the reference must point to; `*` when any kind may be named as `kind/id`;
+    `file` for a Markdown link to a source file (`roles/product-manager.yml`)."""
+    target: str
+    """The id, `kind/id` or file path as written."""
+    field: str
+    """Where it sits, for messages: `raci`, `steps[2].role`, or `body` for a Markdown link."""
+    pointer: tuple[str | int, ...] = ()
+    """Path to the value inside the entity's fields, for locating it on demand."""
+    source: SourceRef | None = None
+    """Known position (Markdown links); field references are located only when reported."""
+    key: bool = False
+    """True when the reference is a mapping key (a RACI role) rather than a value."""
+
+    @property
+    def target_key(self) -> str:
+        """The `kind/id` the reference points at."""
+        if self.kind == "file":
+            return self.target.rsplit(".", 1)[0]
+        return self.target if self.kind == "*" else f"{self.kind}/{self.target}"
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One playbook entry: a file under `playbook/<kind>/`."""
+
+    kind: str
+    id: str
+    source: SourceRef
+    """The file, at line 1."""
+    fields: Mapping[str, Any]
+    """The validated YAML fields (front matter for `.md` files)."""
+    body: str | None = None
+    """Markdown body of a `.md` file."""
+    body_line: int = 1
+    """Line of the file where the body starts."""
+    blob: str = ""
+    """Content hash of the file, for caches."""
+
+    @property
+    def key(self) -> str:
+        """The `kind/id` that names this entity across kinds."""
+        return f"{self.kind}/{self.id}"
+
+    @property
+    def title(self) -> str:
+        return str(self.fields.get("title", self.id))
+
+    @property
+    def summary(self) -> str:
+        return str(self.fields.get("summary", ""))
+
+    @property
+    def owners(self) -> tuple[str, ...]:
+        return tuple(self.fields.get("owners", ()))
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return tuple(self.fields.get("tags", ()))
+
+
+@dataclass(frozen=True, slots=True)
+class Playbook:
+    """Every entity, by kind, plus the references between them."""
+
+    kinds: Mapping[str, KindSpec]
+    entities: Mapping[str, Mapping[str, Entity]]
+    """kind -> id -> entity, each sorted by id."""
+    references: tuple[Reference, ...] = field(default=())
+
+    def __iter__(self) -> Iterator[Entity]:
+        for kind in self.kinds:
+            yield from self.entities.get(kind, {}).values()
+
+    def __len__(self) -> int:
+        return sum(len(ids) for ids in self.entities.values())
+
+    def get(self, kind: str, entity_id: str) -> Entity | None:
+        return self.entities.get(kind, {}).get(entity_id)
+
+    def of_kind(self, kind: str) -> list[Entity]:
+        return list(self.entities.get(kind, {}).values())

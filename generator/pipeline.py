@@ -1,0 +1,148 @@
+"""The table of contents: the stages in order, shared by the CLI and the MkDocs adapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from generator.checks.references import (
+    field_references,
+    is_unsafe_url,
+    link_reference,
+    markdown_links,
+    walk,
+)
+from generator.checks.rules import RULES, Context, run_rules
+from generator.checks.schema import check_schema
+from generator.config import Config
+from generator.content.discover import discover
+from generator.content.load import LoadedFile, load_file
+from generator.content.schemas import SchemaSet, load_schemas
+from generator.errors import ConfigError
+from generator.model import Entity, Issue, Playbook, Reference, Severity, SourceRef
+
+LOADER_RULES = frozenset({
+    "yaml-syntax", "yaml-duplicate-key", "yaml-alias", "yaml-tag", "yaml-depth", "yaml-key",
+    "yaml-root", "encoding", "file-too-large", "file-extension", "file-symlink", "file-unreadable",
+    "too-many-files", "frontmatter-missing", "frontmatter-unclosed", "id-format", "id-duplicate",
+    "schema", "unknown-field", "link-unsafe",
+})  # fmt: skip
+"""Problems that make a file unreadable or invalid: they cannot be switched off."""
+WARNING_ONLY = frozenset({"unknown-folder", "nested-folder"})
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """What validating a repository gives: the model, every issue, and what rendering needs."""
+
+    playbook: Playbook
+    issues: tuple[Issue, ...]
+    schemas: SchemaSet
+    files: MappingProxyType[str, LoadedFile]
+    """`kind/id` -> the file it was read from."""
+
+    def failed(self, strict: bool = False) -> bool:
+        """Tell whether the issues fail the run (errors; warnings too when strict)."""
+        return any(i.severity is Severity.ERROR or strict for i in self.issues)
+
+
+def known_rules() -> frozenset[str]:
+    return frozenset(RULES) | LOADER_RULES | WARNING_ONLY
+
+
+def validate_playbook(config: Config) -> Validation:
+    """Discover, parse, validate and link the playbook at `config.root`; write nothing."""
+    unknown = sorted(config.disable - frozenset(RULES) - WARNING_ONLY)
+    if unknown:
+        raise ConfigError(
+            "cannot disable unknown or essential rule(s): " + ", ".join(unknown)
+            + "; rules that can be disabled: " + ", ".join(sorted(set(RULES) | WARNING_ONLY))
+        )
+    schemas = load_schemas(config.schema_dir, config.root)
+    candidates, issues = discover(config.content_dir, config.root, schemas.specs)
+    files: dict[str, LoadedFile] = {}
+    for candidate in candidates:
+        try:
+            raw = candidate.path.read_bytes()
+        except OSError as error:
+            issues.append(Issue(SourceRef(candidate.rel), Severity.ERROR, "file-unreadable",
+                                f"cannot read the file: {error.strerror}", "check its permissions"))
+            continue
+        loaded, problems = load_file(candidate, raw)
+        issues.extend(problems)
+        if loaded is None:
+            continue
+        key = f"{loaded.kind}/{loaded.id}"
+        if key in files:
+            issues.append(Issue(SourceRef(loaded.rel), Severity.ERROR, "id-duplicate",
+                                f"'{loaded.id}' is also the id of {files[key].rel}",
+                                "ids are unique within a kind: rename or remove one of the files"))
+            continue
+        issues.extend(check_schema(loaded, schemas.kinds[loaded.kind]))
+        files[key] = loaded
+    playbook, link_issues = link_playbook(files, schemas)
+    issues.extend(link_issues)
+    context = Context(locate=_locator(files), files={k: f.rel for k, f in files.items()})
+    issues.extend(run_rules(playbook, context, config.disable))
+    kept = [i for i in issues if i.rule not in config.disable]
+    return Validation(
+        playbook=playbook,
+        issues=tuple(sorted(kept, key=Issue.sort_key)),
+        schemas=schemas,
+        files=MappingProxyType(files),
+    )
+
+
+def _locator(files: dict[str, LoadedFile]) -> Any:
+    def locate(key: str, pointer: tuple[str | int, ...], is_key: bool) -> SourceRef:
+        return files[key].locate(pointer, key=is_key)
+
+    return locate
+
+
+def link_playbook(files: dict[str, LoadedFile], schemas: SchemaSet) -> tuple[Playbook, list[Issue]]:
+    """Build the model: entities by kind and id, and every reference between them."""
+    by_kind: dict[str, dict[str, Entity]] = {kind: {} for kind in schemas.kinds}
+    references: list[Reference] = []
+    issues: list[Issue] = []
+    for key in sorted(files):
+        loaded = files[key]
+        kind = schemas.kinds[loaded.kind]
+        entity = Entity(
+            kind=loaded.kind, id=loaded.id, source=SourceRef(loaded.rel), fields=loaded.data,
+            body=loaded.body, body_line=loaded.body_line, blob=loaded.blob,
+        )
+        by_kind[loaded.kind][loaded.id] = entity
+        references.extend(field_references(key, loaded.data, kind))
+        for pattern in kind.markdown_fields:
+            for pointer, text, _ in walk(loaded.data, pattern):
+                if isinstance(text, str):
+                    field = ".".join(str(p) for p in pointer)
+                    for link in markdown_links(text):
+                        at = loaded.locate(pointer)
+                        refs, problems = _link(key, loaded.rel, link, at, field)
+                        references.extend(refs)
+                        issues.extend(problems)
+        if loaded.body:
+            for link in markdown_links(loaded.body):
+                at = SourceRef(loaded.rel, loaded.body_line + link.line - 1, link.column)
+                refs, problems = _link(key, loaded.rel, link, at, "body")
+                references.extend(refs)
+                issues.extend(problems)
+    playbook = Playbook(
+        kinds=schemas.specs,
+        entities={kind: dict(sorted(ids.items())) for kind, ids in by_kind.items()},
+        references=tuple(references),
+    )
+    return playbook, issues
+
+
+def _link(key: str, rel: str, link: Any, at: SourceRef, field: str) -> tuple[list[Reference], list[Issue]]:
+    if is_unsafe_url(link.target):
+        return [], [Issue(at, Severity.ERROR, "link-unsafe",
+                          f"{field}: links with a script or data address are not allowed",
+                          "link to an https:// page or to another playbook file")]
+    ref = link_reference(key, rel, link, at, field)
+    return ([ref] if ref else []), []
