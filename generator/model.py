@@ -147,3 +147,74 @@ class Playbook:
 
     def of_kind(self, kind: str) -> list[Entity]:
         return list(self.entities.get(kind, {}).values())
+
+
+# --- History: what changed, commit by commit (built from git by generator.history) ---
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """A commit that touched the playbook."""
+
+    sha: str
+    author: str
+    """Author name, shown as text."""
+    date: str
+    """Author date, ISO 8601 with offset."""
+    subject: str
+    """First line of the message, shown as text."""
+
+
+@dataclass(frozen=True, slots=True)
+class EntityChange:
+    """What one commit did to one entity."""
+
+    key: str
+    """`kind/id` after the change (before it, for a removal)."""
+    change: str
+    """`added`, `changed`, `renamed` or `removed`."""
+    title: str
+    details: tuple[str, ...] = ()
+    """Field-level changes in the playbook's words, e.g. `RACI: product manager C → A`."""
+    renamed_from: str | None = None
+    """`kind/id` before a rename."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChangelogEntry:
+    """One commit and the entity changes it made."""
+
+    commit: Commit
+    changes: tuple[EntityChange, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """Changelog entries under one tag, or under `Unreleased` for those after the newest tag."""
+
+    name: str
+    date: str | None
+    entries: tuple[ChangelogEntry, ...]
+    """Newest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class EntityHistory:
+    """One entity's dates and changes."""
+
+    created: str | None
+    updated: str | None
+    entries: tuple[tuple[Commit, EntityChange], ...]
+    """Newest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """The playbook's history as the site shows it. Empty outside git."""
+
+    releases: tuple[Release, ...] = ()
+    """Newest first; `Unreleased` on top when there are changes after the newest tag."""
+    entities: Mapping[str, EntityHistory] = field(default_factory=dict)
+    """`kind/id` -> its history."""
+    warning: str | None = None
+    """Why history is missing or partial (no git, shallow clone), for one clear message."""
