@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -121,14 +121,13 @@ def link_playbook(files: dict[str, LoadedFile], schemas: SchemaSet) -> tuple[Pla
                 if isinstance(text, str):
                     field = ".".join(str(p) for p in pointer)
                     for link in markdown_links(text):
-                        at = loaded.locate(pointer)
-                        refs, problems = _link(key, loaded.rel, link, at, field)
+                        refs, problems = _link(key, loaded, link, None, field, pointer)
                         references.extend(refs)
                         issues.extend(problems)
         if loaded.body:
             for link in markdown_links(loaded.body):
                 at = SourceRef(loaded.rel, loaded.body_line + link.line - 1, link.column)
-                refs, problems = _link(key, loaded.rel, link, at, "body")
+                refs, problems = _link(key, loaded, link, at, "body")
                 references.extend(refs)
                 issues.extend(problems)
     playbook = Playbook(
@@ -139,15 +138,20 @@ def link_playbook(files: dict[str, LoadedFile], schemas: SchemaSet) -> tuple[Pla
     return playbook, issues
 
 
-def _link(key: str, rel: str, link: Any, at: SourceRef, field: str) -> tuple[list[Reference], list[Issue]]:
+def _link(
+    key: str, loaded: LoadedFile, link: Any, at: SourceRef | None, field: str,
+    pointer: tuple[str | int, ...] = (),
+) -> tuple[list[Reference], list[Issue]]:
+    """Give the reference a Markdown link makes (if it names a playbook file) or why it is unsafe.
+
+    Links inside YAML fields are located at their field, and only when reported.
+    """
     if is_unsafe_url(link.target):
-        return [], [Issue(at, Severity.ERROR, "link-unsafe",
+        where = at or loaded.locate(pointer)
+        return [], [Issue(where, Severity.ERROR, "link-unsafe",
                           f"{field}: links with a script or data address are not allowed",
                           "link to an https:// page or to another playbook file")]
-    ref = link_reference(key, rel, link, at, field)
+    ref = link_reference(key, loaded.rel, link, at, field)
+    if ref is not None and at is None:
+        ref = replace(ref, pointer=pointer)
     return ([ref] if ref else []), []
-
-
-def load_history(config: Config, validation: Validation) -> History:
-    """Give the playbook's history from git; an empty History until the history stage exists."""
-    return History(warning=None)

@@ -93,7 +93,9 @@ def _find(lines: list[str], first: int, end: int, target: str) -> tuple[int, int
     return first + 1, 1
 
 
-def link_reference(origin: str, rel_path: str, link: MarkdownLink, at: SourceRef, field: str) -> Reference | None:
+def link_reference(
+    origin: str, rel_path: str, link: MarkdownLink, at: SourceRef | None, field: str
+) -> Reference | None:
     """Turn a relative link to a playbook source file into a reference; other links give None."""
     target = link.target.split("#", 1)[0].split("?", 1)[0]
     if not target or _SCHEME.match(target) or target.startswith(("/", "//")):
