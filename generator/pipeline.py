@@ -16,6 +16,8 @@ from generator.checks.references import (
 )
 from generator.checks.rules import RULES, Context, run_rules
 from generator.checks.schema import check_schema
+from generator.codeowners import RULE as CODEOWNERS_RULE
+from generator.codeowners import check_codeowners, read_codeowners, render_codeowners
 from generator.config import Config
 from generator.content.discover import discover
 from generator.content.load import LoadedFile, load_file
@@ -31,6 +33,9 @@ LOADER_RULES = frozenset({
 })  # fmt: skip
 """Problems that make a file unreadable or invalid: they cannot be switched off."""
 WARNING_ONLY = frozenset({"unknown-folder", "nested-folder"})
+REPOSITORY_RULES = frozenset({CODEOWNERS_RULE})
+"""Rules that compare the playbook with other files of the repository. They read files, so they
+run here at the edge rather than among the pure rules; like those, they can be switched off."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,20 +54,22 @@ class Validation:
 
 
 def known_rules() -> frozenset[str]:
-    return frozenset(RULES) | LOADER_RULES | WARNING_ONLY
+    return frozenset(RULES) | LOADER_RULES | WARNING_ONLY | REPOSITORY_RULES
 
 
 def validate_playbook(config: Config) -> Validation:
     """Discover, parse, validate and link the playbook at `config.root`; write nothing."""
-    unknown = sorted(config.disable - frozenset(RULES) - WARNING_ONLY)
+    switchable = frozenset(RULES) | WARNING_ONLY | REPOSITORY_RULES
+    unknown = sorted(config.disable - switchable)
     if unknown:
         raise ConfigError(
             "cannot disable unknown or essential rule(s): " + ", ".join(unknown)
-            + "; rules that can be disabled: " + ", ".join(sorted(set(RULES) | WARNING_ONLY))
+            + "; rules that can be disabled: " + ", ".join(sorted(switchable))
         )
     schemas = load_schemas(config.schema_dir, config.root)
     candidates, issues = discover(config.content_dir, config.root, schemas.specs)
     files: dict[str, LoadedFile] = {}
+    unreadable: dict[str, str] = {}
     for candidate in candidates:
         try:
             raw = candidate.path.read_bytes()
@@ -73,6 +80,7 @@ def validate_playbook(config: Config) -> Validation:
         loaded, problems = load_file(candidate, raw)
         issues.extend(problems)
         if loaded is None:
+            unreadable.setdefault(f"{candidate.kind}/{candidate.stem}", candidate.rel)
             continue
         key = f"{loaded.kind}/{loaded.id}"
         if key in files:
@@ -84,8 +92,14 @@ def validate_playbook(config: Config) -> Validation:
         files[key] = loaded
     playbook, link_issues = link_playbook(files, schemas)
     issues.extend(link_issues)
-    context = Context(locate=_locator(files), files={k: f.rel for k, f in files.items()})
+    context = Context(
+        locate=_locator(files), files={k: f.rel for k, f in files.items()}, unreadable=unreadable
+    )
     issues.extend(run_rules(playbook, context, config.disable))
+    # An unreadable entry has no owners to list: compare only once every entry loads, or the
+    # hint (regenerate) would drop that entry's owners.
+    if CODEOWNERS_RULE not in config.disable and not any(i.rule in LOADER_RULES for i in issues):
+        issues.extend(check_codeowners(read_codeowners(config.root), render_codeowners(playbook)))
     kept = [i for i in issues if i.rule not in config.disable]
     return Validation(
         playbook=playbook,

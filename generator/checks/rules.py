@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.checks.suggest import did_you_mean
 from generator.model import Entity, Issue, Playbook, Reference, Severity, SourceRef
@@ -20,6 +20,9 @@ class Context:
     locate: Locator
     files: Mapping[str, str]
     """Source file of each entity, `kind/id` -> path relative to the repository root."""
+    unreadable: Mapping[str, str] = field(default_factory=dict)
+    """Files that exist but could not be read (already reported): `kind/id` -> path.
+    References to them are not reported again."""
 
 
 Rule = Callable[[Playbook, Context], Iterator[Issue]]
@@ -63,7 +66,7 @@ def references_resolve(pb: Playbook, ctx: Context) -> Iterator[Issue]:
                 continue
         else:
             kind, entity_id = ref.kind, ref.target
-        if pb.get(kind, entity_id) is None:
+        if pb.get(kind, entity_id) is None and f"{kind}/{entity_id}" not in ctx.unreadable:
             singular = pb.kinds[kind].singular.lower() if kind in pb.kinds else kind
             yield _error(
                 _at(ctx, ref), "ref-unknown",
@@ -80,7 +83,8 @@ def references_resolve(pb: Playbook, ctx: Context) -> Iterator[Issue]:
 
 @rule("link-unknown", "a Markdown link points at a playbook file that does not exist")
 def links_resolve(pb: Playbook, ctx: Context) -> Iterator[Issue]:
-    existing = {path.removeprefix("playbook/"): key for key, path in ctx.files.items()}
+    every = {**ctx.files, **ctx.unreadable}
+    existing = {path.removeprefix("playbook/"): key for key, path in every.items()}
     for ref in pb.references:
         if ref.kind != "file" or ref.target in existing:
             continue

@@ -59,7 +59,7 @@ class KindSchema:
             from jsonschema import Draft202012Validator
 
             self._detailed = Draft202012Validator(self.schema)
-        return sorted(self._detailed.iter_errors(value), key=lambda e: list(e.absolute_path).__repr__())
+        return list(self._detailed.iter_errors(value))  # reports sort them by position
 
 
 def _compile_fast(schema: dict[str, Any]) -> Callable[[Any], Any]:
@@ -68,8 +68,10 @@ def _compile_fast(schema: dict[str, Any]) -> Callable[[Any], Any]:
     except ImportError:  # pragma: no cover - listed as a dependency
         from jsonschema import Draft202012Validator
 
-        return Draft202012Validator(schema).validate
-    return fastjsonschema.compile(schema, use_formats=False)  # type: ignore[no-any-return]
+        slow: Callable[[Any], Any] = Draft202012Validator(schema).validate
+        return slow
+    validate: Callable[[Any], Any] = fastjsonschema.compile(schema, use_formats=False)
+    return validate
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 try:  # libyaml is an order of magnitude faster; fall back to the pure-Python parser.
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -50,7 +50,7 @@ _FALSE = frozenset({"false", "False", "FALSE"})
 Pointer = tuple[str | int, ...]
 
 
-class _Loader(_Parser, BaseResolver):  # type: ignore[misc,valid-type]
+class _Loader(_Parser, BaseResolver):
     """libyaml parser and composer, with no implicit typing at all."""
 
     def __init__(self, stream: str) -> None:
@@ -60,7 +60,7 @@ class _Loader(_Parser, BaseResolver):  # type: ignore[misc,valid-type]
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode and implicit[0]:
             return PLAIN
-        return str(BaseResolver.resolve(self, kind, value, implicit))
+        return str(BaseResolver.resolve(self, kind, value, implicit))  # type: ignore[no-untyped-call]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +91,7 @@ _SYNTAX_HINTS = (
     ("found undefined alias", "anchors and aliases (&name, *name) are not used in playbook files"),
     ("expected a single document", "a file holds one document: remove the extra `---` line"),
     ("found unexpected end of stream", "a quote or bracket opened here is never closed"),
+    ("while parsing a flow", "a bracket opened here is never closed, or items lack a comma"),
     ("while scanning a quoted scalar", "a quote opened here is never closed"),
     ("did not find expected key", "check the indentation: items of one list or mapping line up"),
     ("found a tab character", "indent with spaces, not tabs"),
@@ -109,7 +110,7 @@ def compose(text: str) -> Node | None:
     """Give the node tree of a single-document YAML text (raises yaml.YAMLError)."""
     loader = _Loader(text)
     try:
-        return loader.get_single_node()  # type: ignore[no-any-return]
+        return loader.get_single_node()
     finally:
         loader.dispose()
 
@@ -125,6 +126,9 @@ def read_yaml(text: str) -> YamlDocument:
         root = compose(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        opened = error.context_mark
+        if opened and mark and mark.line > opened.line and ("flow" in str(error.context) or "quoted" in str(error.context)):
+            mark = opened  # an unclosed quote or bracket: point where it opened, not at the end
         message = " ".join(part for part in (error.problem, error.context) if part) or str(error)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         doc.problems.append(YamlProblem(line, column, "yaml-syntax", message, _hint_for(message)))
@@ -163,7 +167,7 @@ def _first_too_deep(text: str) -> YamlProblem | None:
             event = loader.get_event()
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
-                if depth > MAX_DEPTH:
+                if depth > MAX_DEPTH and event.start_mark is not None:
                     mark = event.start_mark
                     return YamlProblem(
                         mark.line + 1,
@@ -189,11 +193,12 @@ def _offset_position(text: str, offset: int) -> tuple[int, int]:
 class _Builder:
     """Turns a node tree into dicts, lists and scalars, refusing what playbook files never need."""
 
-    __slots__ = ("doc", "seen")
+    __slots__ = ("doc", "reported", "seen")
 
     def __init__(self, doc: YamlDocument) -> None:
         self.doc = doc
         self.seen: set[int] = set()
+        self.reported: set[int] = set()
 
     def problem(self, node: Node, rule: str, message: str, hint: str) -> None:
         mark = node.start_mark
@@ -201,6 +206,9 @@ class _Builder:
 
     def build(self, node: Node, pointer: Pointer, depth: int) -> Any:
         if id(node) in self.seen:
+            if id(node) in self.reported:
+                return None
+            self.reported.add(id(node))
             self.problem(
                 node,
                 "yaml-alias",

@@ -1,0 +1,58 @@
+"""Data-driven rule cases: each `tests/cases/<rule>/{valid,invalid}/` mini-playbook and its exact report.
+
+Every case is the shared `_base` playbook with the case's files laid over it. Regenerate the
+expected reports after a deliberate change with `PLAYBOOK_REGEN=1 pytest tests/test_cases.py`,
+then read the diff: the files are the specification.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.checks.report import format_text
+from generator.config import load_config
+from generator.pipeline import validate_playbook
+
+CASES = Path(__file__).parent / "cases"
+ROOT = Path(__file__).parent.parent
+
+
+def case_dirs() -> list[Path]:
+    return sorted(p for p in CASES.glob("*/*") if p.parent.name != "_base" and p.is_dir()
+                  and p.parent.parent == CASES and (p / "playbook").is_dir())
+
+
+def build_case(case: Path, dest: Path) -> Path:
+    """Lay the case's files over the base playbook in `dest`; give the repository root."""
+    shutil.copytree(ROOT / "schemas", dest / "schemas")
+    shutil.copytree(CASES / "_base" / "playbook", dest / "playbook")
+    shutil.copytree(case / "playbook", dest / "playbook", dirs_exist_ok=True, symlinks=True)
+    return dest
+
+
+@pytest.mark.parametrize("case", case_dirs(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_case_report(case: Path, tmp_path: Path) -> None:
+    root = build_case(case, tmp_path / "repo")
+    validation = validate_playbook(load_config(root))
+    report = format_text(validation.issues, len(validation.playbook))
+    expected_file = case / "expected.txt"
+    if os.environ.get("PLAYBOOK_REGEN"):
+        expected_file.write_text(report, encoding="utf-8")
+    assert report == expected_file.read_text(encoding="utf-8")
+    rules = {issue.rule for issue in validation.issues}
+    if case.name == "valid":
+        assert not validation.issues
+    else:
+        assert case.parent.name in rules, f"the case never triggers its own rule {case.parent.name}"
+
+
+def test_base_playbook_is_clean(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
+    shutil.copytree(CASES / "_base" / "playbook", tmp_path / "playbook")
+    validation = validate_playbook(load_config(tmp_path))
+    assert validation.issues == ()
+    assert len(validation.playbook) == 10

@@ -1,0 +1,173 @@
+"""`playbook validate` and `playbook export` run as a user runs them: exit codes and output forms."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from subprocess import CompletedProcess
+
+import pytest
+
+CASES = Path(__file__).parent / "cases"
+ROOT = Path(__file__).parent.parent
+Cli = Callable[..., CompletedProcess[str]]
+
+
+@pytest.fixture
+def base_repo(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
+    shutil.copytree(CASES / "_base" / "playbook", tmp_path / "playbook")
+    return tmp_path
+
+
+def test_bundled_playbook_is_valid_without_warnings(playbook_cli: Cli) -> None:
+    result = playbook_cli("validate", "--strict", cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no problems" in result.stdout
+
+
+def test_valid_exits_zero(playbook_cli: Cli, base_repo: Path) -> None:
+    result = playbook_cli("--root", str(base_repo), "validate")
+    assert result.returncode == 0
+    assert result.stdout.strip() == "10 entries checked: no problems"
+
+
+def test_every_problem_at_once_with_location_and_exit_one(playbook_cli: Cli, base_repo: Path) -> None:
+    (base_repo / "playbook/tools/board.yml").write_text("title: [unclosed\n")
+    process = base_repo / "playbook/processes/review.yml"
+    process.write_text(process.read_text().replace("lead: A", "lead: R"))
+    result = playbook_cli("validate", "--no-context", cwd=base_repo)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("playbook/tools/board.yml:1:8: error[yaml-syntax]:") for line in lines)
+    assert any(line.startswith("playbook/processes/review.yml:") and "[raci-accountable]" in line
+               for line in lines)
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_context_shows_source_line_and_caret(playbook_cli: Cli, base_repo: Path) -> None:
+    tool = base_repo / "playbook/tools/board.yml"
+    tool.write_text(tool.read_text().replace("category: delivery", "category: delivry"))
+    result = playbook_cli("validate", "--context", cwd=base_repo)
+    lines = result.stdout.splitlines()
+    index = next(i for i, line in enumerate(lines) if "[schema]" in line)
+    assert lines[index + 1].endswith("| category: delivry")
+    caret_line = lines[index + 2]
+    assert caret_line.index("^") == lines[index + 1].index("delivry")
+    assert lines[index + 3].startswith("  hint: ")
+
+
+def test_json_format(playbook_cli: Cli, base_repo: Path) -> None:
+    (base_repo / "playbook/tools/board.yml").write_text("title: x\ntitle: y\n")
+    result = playbook_cli("validate", "--format", "json", cwd=base_repo)
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    assert len(document["diagnostics"]) == 1
+    first = document["diagnostics"][0]
+    assert set(first) >= {"file", "line", "column", "severity", "rule", "message"}
+    assert (first["file"], first["line"], first["column"], first["rule"]) == (
+        "playbook/tools/board.yml", 2, 1, "yaml-duplicate-key")
+    assert document["summary"]["errors"] == len(document["diagnostics"])
+
+
+def test_warnings_pass_unless_strict(playbook_cli: Cli, base_repo: Path) -> None:
+    guide = base_repo / "playbook/guides/intro.md"
+    guide.write_text(guide.read_text().replace("Read the", "# Intro\n\nRead the"))
+    assert playbook_cli("validate", cwd=base_repo).returncode == 0
+    assert playbook_cli("validate", "--strict", cwd=base_repo).returncode == 1
+
+
+def test_disabled_rule_is_silent(playbook_cli: Cli, base_repo: Path) -> None:
+    guide = base_repo / "playbook/guides/intro.md"
+    guide.write_text(guide.read_text().replace("Read the", "# Intro\n\nRead the"))
+    (base_repo / "pyproject.toml").write_text('[tool.playbook]\ndisable = ["heading-title"]\n')
+    result = playbook_cli("validate", "--strict", cwd=base_repo)
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "message"),
+    [
+        ('[tool.playbook]\ndisable = ["no-such-rule"]\n', "no-such-rule"),
+        ('[tool.playbook]\ndisable = ["yaml-syntax"]\n', "yaml-syntax"),
+        ("[tool.playbook]\ncolour = 1\n", "colour"),
+        ("[tool.playbook\n", "cannot read"),
+    ],
+)
+def test_configuration_errors_exit_two(playbook_cli: Cli, base_repo: Path, pyproject: str, message: str) -> None:
+    (base_repo / "pyproject.toml").write_text(pyproject)
+    result = playbook_cli("validate", cwd=base_repo)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_usage_errors_exit_two(playbook_cli: Cli, tmp_path: Path) -> None:
+    assert playbook_cli("validate", "--format", "xml", cwd=tmp_path).returncode == 2
+    missing = playbook_cli("--root", str(tmp_path / "nowhere"), "validate")
+    assert missing.returncode == 2
+    assert "Traceback" not in missing.stderr
+    no_schemas = playbook_cli("validate", cwd=tmp_path)
+    assert no_schemas.returncode == 2
+    assert "schemas" in no_schemas.stderr
+
+
+def test_broken_schema_is_a_configuration_error(playbook_cli: Cli, base_repo: Path) -> None:
+    (base_repo / "schemas/tools.schema.json").write_text('{"type": 12}')
+    result = playbook_cli("validate", cwd=base_repo)
+    assert result.returncode == 2
+    assert "tools.schema.json" in result.stderr
+
+
+def test_symlink_out_of_the_content_root_is_not_followed(playbook_cli: Cli, base_repo: Path) -> None:
+    secret = base_repo.parent / "secret.yml"
+    secret.write_text("title: secret token 12345\n")
+    (base_repo / "playbook/tools/leak.yml").symlink_to(secret)
+    result = playbook_cli("validate", cwd=base_repo)
+    assert result.returncode == 1
+    assert "playbook/tools/leak.yml:1:1: error[file-symlink]" in result.stdout
+    assert "12345" not in result.stdout
+
+
+def test_oversized_file_is_refused_quickly(playbook_cli: Cli, base_repo: Path) -> None:
+    (base_repo / "playbook/guides/huge.md").write_text("---\ntitle: x\n---\n" + "word " * 300_000)
+    result = playbook_cli("validate", cwd=base_repo)
+    assert result.returncode == 1
+    assert "error[file-too-large]" in result.stdout
+
+
+def test_export_gives_every_entity_with_its_source(playbook_cli: Cli, base_repo: Path) -> None:
+    result = playbook_cli("export", "--format", "json", cwd=base_repo)
+    assert result.returncode == 0, result.stderr
+    model = json.loads(result.stdout)
+    by_key = {f"{e['kind']}/{e['id']}": e for e in model["entities"]}
+    assert len(by_key) == 10
+    review = by_key["processes/review"]
+    assert review["source"] == "playbook/processes/review.yml"
+    assert review["title"] == "Weekly review"
+    assert review["fields"]["raci"] == {"lead": "A", "member": "R"}
+    assert by_key["guides/intro"]["body"].startswith("Read the")
+
+
+def test_export_refuses_invalid_content(playbook_cli: Cli, base_repo: Path) -> None:
+    (base_repo / "playbook/tools/board.yml").write_text("title: [\n")
+    result = playbook_cli("export", cwd=base_repo)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "yaml-syntax" in result.stderr
+
+
+def test_validation_does_not_import_mkdocs(repo_root: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from generator.config import load_config;"
+        "from generator.pipeline import validate_playbook;"
+        f"validate_playbook(load_config(Path({str(repo_root)!r})));"
+        "print(any(m == 'mkdocs' or m.startswith('mkdocs.') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
