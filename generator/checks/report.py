@@ -1,7 +1,9 @@
-"""Reporters: print issues as text, JSON or GitHub workflow commands. They only format."""
+"""Reporters: print issues as text, JSON, GitHub workflow commands or a GitLab Code Quality
+report. They only format."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 
@@ -84,4 +86,33 @@ def format_github(issues: Sequence[Issue], entities: int) -> str:
     return "\n".join(out) + "\n"
 
 
-FORMATS = ("text", "json", "github")
+CODEQUALITY_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor"}
+"""GitLab's scale is info, minor, major, critical, blocker; errors block the merge, so major."""
+
+
+def format_codequality(issues: Sequence[Issue]) -> str:
+    """Give a GitLab Code Quality report: a JSON list with one object per issue.
+
+    The fingerprint hashes the file, rule and message but not the line, so an issue keeps its
+    identity when lines above it move and GitLab can tell new problems from old ones.
+    """
+    seen: dict[str, int] = {}
+    report = []
+    for issue in issues:
+        identity = "\0".join((issue.source.path, issue.rule, issue.message))
+        seen[identity] = seen.get(identity, 0) + 1
+        if seen[identity] > 1:  # the same problem twice in a file: each needs its own fingerprint
+            identity += f"\0{seen[identity]}"
+        report.append(
+            {
+                "description": issue.message + (f" (hint: {issue.hint})" if issue.hint else ""),
+                "check_name": issue.rule,
+                "fingerprint": hashlib.md5(identity.encode(), usedforsecurity=False).hexdigest(),
+                "severity": CODEQUALITY_SEVERITY[issue.severity],
+                "location": {"path": issue.source.path, "lines": {"begin": issue.source.line}},
+            }
+        )
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+FORMATS = ("text", "json", "github", "codequality")

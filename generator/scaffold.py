@@ -1,0 +1,283 @@
+"""Scaffold a new entity: a file whose fields come from its kind's schema, ready to fill in."""
+
+from __future__ import annotations
+
+import textwrap
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.codeowners import valid_owners
+from generator.content.load import ID_PATTERN, MAX_ID_LENGTH
+from generator.content.schemas import KindSchema, SchemaSet, resolve
+from generator.errors import PlaybookError
+from generator.model import Playbook
+
+PLACEHOLDER_OWNER = "@your-org/your-team"
+"""Used only when no entry names an owner yet; the owners pattern accepts it."""
+ID_RULE = "lowercase letters and digits in words joined by single hyphens, e.g. customer-onboarding"
+
+
+class ScaffoldUsageError(PlaybookError):
+    """The kind, id or options cannot make an entity (exit code 2)."""
+
+
+class EntityExistsError(PlaybookError):
+    """An entity with this id is already there; `playbook new` never overwrites (exit code 1)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scaffold:
+    """A new entity file, not yet written."""
+
+    rel: str
+    """Path relative to the repository root, e.g. `playbook/roles/data-analyst.yml`."""
+    text: str
+    fields: Mapping[str, Any]
+    """The front matter or YAML fields the text holds."""
+
+
+class Picks:
+    """Existing ids to put in reference fields, most referenced first, so placeholders resolve."""
+
+    def __init__(self, playbook: Playbook) -> None:
+        counts: Counter[tuple[str, str]] = Counter()
+        for ref in playbook.references:
+            if ref.kind == "file":
+                continue
+            kind, _, entity_id = ref.target_key.partition("/")
+            if playbook.get(kind, entity_id) is not None:
+                counts[(kind, entity_id)] += 1
+        self._ranked: dict[str, list[str]] = {
+            kind: sorted(ids, key=lambda i: (-counts[(kind, i)], i))
+            for kind, ids in playbook.entities.items()
+        }
+
+    def ids(self, kind: str) -> list[str]:
+        """Give the ids of `kind`, most referenced first."""
+        return self._ranked.get(kind, [])
+
+    def pick(self, kind: str, index: int = 0) -> str | None:
+        """Give the `index`-th most referenced id of `kind`, or None if there are not that many."""
+        ids = self.ids(kind)
+        return ids[index] if index < len(ids) else None
+
+
+def check_new(
+    schemas: SchemaSet, kind: str, entity_id: str, form: str | None
+) -> tuple[KindSchema, str]:
+    """Give the kind's schema and the file form to write; refuse a bad kind, id or form."""
+    if kind not in schemas.kinds:
+        raise ScaffoldUsageError(
+            f"unknown kind '{kind}'; the kinds are: {', '.join(schemas.kinds)}"
+        )
+    if not ID_PATTERN.match(entity_id) or len(entity_id) > MAX_ID_LENGTH:
+        raise ScaffoldUsageError(
+            f"'{entity_id}' is not a valid id: use {ID_RULE} (at most {MAX_ID_LENGTH} characters)"
+        )
+    kind_schema = schemas.kinds[kind]
+    forms = kind_schema.spec.forms
+    if form is not None and form not in forms:
+        raise ScaffoldUsageError(f"{kind} entries are written as {' or '.join(forms)}, not {form}")
+    return kind_schema, form or forms[0]
+
+
+def scaffold_entity(
+    kind_schema: KindSchema,
+    entity_id: str,
+    form: str,
+    playbook: Playbook,
+    *,
+    title: str | None = None,
+    owners: Sequence[str] = (),
+) -> Scaffold:
+    """Give a new entity whose required fields hold placeholders that pass validation."""
+    spec = kind_schema.spec
+    picks = Picks(playbook)
+    fields = required_fields(kind_schema, picks)
+    if "title" in fields:
+        fields["title"] = title or humanise(entity_id)
+    if "owners" in fields:
+        fields["owners"] = list(dict.fromkeys(owners)) or usual_owners(playbook, spec.name)
+    fields = satisfy_rules(spec.name, form, fields, picks)
+    problems = [error.message for error in kind_schema.errors(fields)]
+    if problems:
+        raise ScaffoldUsageError(
+            f"the options give an invalid {spec.singular.lower()}: {problems[0]}"
+        )
+    optional = [name for name in _properties(kind_schema) if name not in fields]
+    yaml_text = render_fields(kind_schema, fields, optional)
+    rel = f"playbook/{spec.name}/{entity_id}.{form}"
+    if form == "md":
+        text = f"---\n{yaml_text}---\n\n{body_placeholder(spec.singular)}"
+    else:
+        text = f"# yaml-language-server: $schema=../../schemas/{spec.name}.schema.json\n{yaml_text}"
+    return Scaffold(rel=rel, text=text, fields=fields)
+
+
+def humanise(entity_id: str) -> str:
+    """Give a sentence-case title made from an id: `team-onboarding` -> `Team onboarding`."""
+    words = entity_id.replace("-", " ")
+    return words[:1].upper() + words[1:]
+
+
+def usual_owners(playbook: Playbook, kind: str) -> list[str]:
+    """Give the owners most often set on entries of `kind` (else of any kind), or a placeholder."""
+    for entities in (playbook.of_kind(kind), list(playbook)):
+        counts: Counter[tuple[str, ...]] = Counter(
+            owners for e in entities if (owners := valid_owners(e.fields))
+        )
+        if counts:
+            best: tuple[str, ...] = min(counts, key=lambda owners: (-counts[owners], owners))
+            return list(best)
+    return [PLACEHOLDER_OWNER]
+
+
+def _properties(kind_schema: KindSchema) -> dict[str, Any]:
+    root = resolve(kind_schema.schema, kind_schema.schema)
+    properties: dict[str, Any] = root.get("properties", {})
+    return properties
+
+
+def required_fields(kind_schema: KindSchema, picks: Picks) -> dict[str, Any]:
+    """Give a placeholder for every required field, in the schema's order."""
+    root = resolve(kind_schema.schema, kind_schema.schema)
+    required = set(root.get("required", ()))
+    return {
+        name: placeholder(kind_schema.schema, node, name, picks)
+        for name, node in _properties(kind_schema).items()
+        if name in required
+    }
+
+
+def placeholder(schema: Mapping[str, Any], node: Mapping[str, Any], name: str, picks: Picks) -> Any:
+    """Give a value the schema node accepts: an existing id, the first choice, or a TODO text."""
+    node = resolve(schema, node)
+    target = node.get("x-playbook-ref")
+    if isinstance(target, str) and target != "*":
+        return picks.pick(target) or f"todo-{target}"
+    if "const" in node:
+        return node["const"]
+    if isinstance(node.get("enum"), list) and node["enum"]:
+        return node["enum"][0]
+    kind = node.get("type")
+    if kind == "array":
+        return _array(schema, node, name, picks)
+    if kind == "object":
+        properties = node.get("properties", {})
+        return {
+            key: placeholder(schema, sub, key, picks)
+            for key, sub in properties.items()
+            if key in set(node.get("required", ()))
+        }
+    if kind in ("integer", "number"):
+        return node.get("minimum", 1)
+    if kind == "boolean":
+        return False
+    title = str(node.get("title", name.replace("_", " "))).lower()
+    return f"TODO write the {title}"[: node.get("maxLength", 200)]
+
+
+def _array(
+    schema: Mapping[str, Any], node: Mapping[str, Any], name: str, picks: Picks
+) -> list[Any]:
+    items = resolve(schema, node.get("items", {}))
+    least = int(node.get("minItems", 0))
+    count = max(1, least)
+    target = items.get("x-playbook-ref")
+    if isinstance(target, str) and target != "*":
+        # Existing ids where there are some; a dangling placeholder only where one is required.
+        ids = picks.ids(target)[:count]
+        return ids + [f"todo-{target}-{n}" for n in range(len(ids) + 1, least + 1)]
+    values = [placeholder(schema, items, name, picks) for _ in range(count)]
+    if node.get("uniqueItems") and count > 1 and all(isinstance(v, str) for v in values):
+        values = [f"{value} ({n})" for n, value in enumerate(values, 1)]
+    return values
+
+
+def satisfy_rules(kind: str, form: str, fields: dict[str, Any], picks: Picks) -> dict[str, Any]:
+    """Give the fields adjusted for what the cross-file rules ask beyond the schema.
+
+    The schema cannot say that a RACI has one Accountable and at least one Responsible role,
+    that a step's role is in the RACI, or that a question needs an answer; the rules can.
+    """
+    fields = dict(fields)
+    if kind == "processes" and "raci" in fields:
+        owner = picks.pick("roles", 0) or "todo-roles"
+        doer = picks.pick("roles", 1) or "todo-responsible-role"
+        fields["raci"] = {owner: "A", doer: "R"}
+        if "owner" in fields:
+            fields["owner"] = owner
+        for step in fields.get("steps", []):
+            if isinstance(step, dict) and "role" in step:
+                step["role"] = doer
+    if kind == "faq" and form == "yml":
+        fields.setdefault("answer", "TODO write the answer")
+    return fields
+
+
+class _Dumper(yaml.SafeDumper):
+    """Indents list items under their key, as the playbook's files are written."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def render_fields(
+    kind_schema: KindSchema, fields: Mapping[str, Any], optional: Sequence[str]
+) -> str:
+    """Give the YAML of `fields`, each after a comment holding its schema description."""
+    properties = _properties(kind_schema)
+    out: list[str] = []
+    for name, value in fields.items():
+        description = resolve(kind_schema.schema, properties.get(name, {})).get("description", "")
+        out.extend(_comment(str(description)))
+        out.append(
+            yaml.dump(
+                {name: value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
+            ).rstrip("\n")
+        )
+    if optional:
+        out.extend(
+            _comment(
+                f"Optional fields: {', '.join(optional)} (see {kind_schema.spec.schema_path})."
+            )
+        )
+    return "\n".join(out) + "\n"
+
+
+def _comment(text: str) -> Iterator[str]:
+    for line in textwrap.wrap(text, width=98, break_on_hyphens=False):
+        yield f"# {line}"
+
+
+def body_placeholder(singular: str) -> str:
+    """Give the Markdown body a new `.md` entry starts with."""
+    return (
+        "## Overview\n\n"
+        f"TODO write this {singular.lower()} in Markdown. Start sections with `## `; "
+        "the title above is the page heading.\n"
+    )
+
+
+def write_new(root: Path, scaffold: Scaffold, other_forms: Sequence[str]) -> Path:
+    """Create the file and give its path; refuse if the id is taken in any form."""
+    path = root / scaffold.rel
+    for form in other_forms:
+        sibling = path.with_suffix(f".{form}")
+        if sibling != path and sibling.exists():
+            raise EntityExistsError(f"{sibling.relative_to(root).as_posix()} already has this id")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # "x" creates or fails atomically: never overwrite an entry, even in a race.
+        with path.open("x", encoding="utf-8", newline="\n") as out:
+            out.write(scaffold.text)
+    except FileExistsError:
+        raise EntityExistsError(
+            f"{scaffold.rel} already exists; playbook new never overwrites"
+        ) from None
+    return path

@@ -1,0 +1,156 @@
+"""`playbook codeowners`: CODEOWNERS from the entries' owners, deterministic, and kept current."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from subprocess import CompletedProcess
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).parent.parent
+BASE = ROOT / "tests" / "cases" / "_base" / "playbook"
+CODEOWNERS = ".github/CODEOWNERS"
+Cli = Callable[..., CompletedProcess[str]]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
+    shutil.copytree(BASE, tmp_path / "playbook")
+    return tmp_path
+
+
+def owners_of(path: Path) -> list[str]:
+    text = path.read_text("utf-8")
+    fields = yaml.safe_load(text.split("---\n")[1] if path.suffix == ".md" else text)
+    return list(fields["owners"])
+
+
+def set_owners(path: Path, owners: list[str]) -> None:
+    old = json.dumps(owners_of(path))
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.startswith("owners:"))
+    lines[index] = f"owners: {json.dumps(owners)}\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    assert json.dumps(owners_of(path)) != old
+
+
+def rules(cli: Cli, root: Path) -> list[str]:
+    result = cli("--root", str(root), "validate", "--format", "json")
+    return [str(d["rule"]) for d in json.loads(result.stdout)["diagnostics"]]
+
+
+def test_one_sorted_line_per_entry_with_its_owners(playbook_cli: Cli, repo: Path) -> None:
+    set_owners(repo / "playbook/roles/lead.yml", ["@acme/ops", "@jane-doe"])
+    result = playbook_cli("codeowners", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == CODEOWNERS
+    text = (repo / CODEOWNERS).read_text("utf-8")
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert any("generated" in line.lower() for line in header)
+    assert any("playbook codeowners" in line for line in header)
+    rules_lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    entries = sorted(p.relative_to(repo).as_posix() for p in (repo / "playbook").rglob("*.*"))
+    assert [line.split()[0] for line in rules_lines] == [f"/{rel}" for rel in entries]
+    assert rules_lines == sorted(rules_lines)
+    for line in rules_lines:
+        path, *owners = line.split()
+        assert owners == owners_of(repo / path.lstrip("/"))
+    assert "/playbook/roles/lead.yml @acme/ops @jane-doe" in rules_lines
+
+
+def test_output_is_byte_identical_across_runs_and_file_order(
+    playbook_cli: Cli, repo: Path, tmp_path: Path
+) -> None:
+    playbook_cli("codeowners", cwd=repo)
+    first = (repo / CODEOWNERS).read_bytes()
+    again = tmp_path / "again"
+    shutil.copytree(repo / "schemas", again / "schemas")
+    # Copy the entries in reverse order, so directory order differs from the first repository.
+    for source in sorted((repo / "playbook").rglob("*.*"), reverse=True):
+        target = again / source.relative_to(repo)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, target)
+    playbook_cli("codeowners", cwd=again)
+    assert (again / CODEOWNERS).read_bytes() == first
+    playbook_cli("codeowners", cwd=repo)
+    assert (repo / CODEOWNERS).read_bytes() == first
+
+
+def test_check_passes_when_current_and_writes_nothing(playbook_cli: Cli, repo: Path) -> None:
+    playbook_cli("codeowners", cwd=repo)
+    before = (repo / CODEOWNERS).stat().st_mtime_ns
+    result = playbook_cli("codeowners", "--check", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert (repo / CODEOWNERS).stat().st_mtime_ns == before
+
+
+def test_check_fails_when_stale_and_says_how_to_fix(playbook_cli: Cli, repo: Path) -> None:
+    playbook_cli("codeowners", cwd=repo)
+    committed = (repo / CODEOWNERS).read_text("utf-8")
+    set_owners(repo / "playbook/tools/board.yml", ["@acme/tooling"])
+    result = playbook_cli("codeowners", "--check", cwd=repo)
+    assert result.returncode == 1
+    assert "run `playbook codeowners`" in result.stderr
+    assert (repo / CODEOWNERS).read_text("utf-8") == committed
+
+
+def test_check_fails_when_missing(playbook_cli: Cli, repo: Path) -> None:
+    result = playbook_cli("codeowners", "--check", cwd=repo)
+    assert result.returncode == 1
+    assert not (repo / CODEOWNERS).exists()
+
+
+def test_validate_reports_a_stale_file_as_an_error(playbook_cli: Cli, repo: Path) -> None:
+    assert "codeowners-stale" not in rules(playbook_cli, repo)  # no file: nothing to compare
+    playbook_cli("codeowners", cwd=repo)
+    assert playbook_cli("validate", cwd=repo).returncode == 0
+    set_owners(repo / "playbook/roles/member.yml", ["@acme/people"])
+    result = playbook_cli("validate", "--no-context", cwd=repo)
+    assert result.returncode == 1
+    stale = [line for line in result.stdout.splitlines() if "[codeowners-stale]" in line]
+    assert len(stale) == 1
+    assert stale[0].startswith(f"{CODEOWNERS}:")
+    assert "error[codeowners-stale]" in stale[0]
+    assert "playbook codeowners" in result.stdout
+    playbook_cli("codeowners", cwd=repo)
+    assert playbook_cli("validate", cwd=repo).returncode == 0
+
+
+def test_stale_line_points_at_the_first_difference(playbook_cli: Cli, repo: Path) -> None:
+    playbook_cli("codeowners", cwd=repo)
+    lines = (repo / CODEOWNERS).read_text("utf-8").splitlines()
+    target = next(
+        i for i, line in enumerate(lines) if line.startswith("/playbook/roles/member.yml")
+    )
+    set_owners(repo / "playbook/roles/member.yml", ["@acme/people"])
+    result = playbook_cli("validate", "--format", "json", cwd=repo)
+    stale = [d for d in json.loads(result.stdout)["diagnostics"] if d["rule"] == "codeowners-stale"]
+    assert [d["line"] for d in stale] == [target + 1]
+
+
+def test_stale_rule_can_be_switched_off(playbook_cli: Cli, repo: Path) -> None:
+    (repo / ".github").mkdir()
+    (repo / CODEOWNERS).write_text("* @acme/everyone\n", encoding="utf-8")
+    assert "codeowners-stale" in rules(playbook_cli, repo)
+    (repo / "pyproject.toml").write_text('[tool.playbook]\ndisable = ["codeowners-stale"]\n')
+    assert playbook_cli("validate", cwd=repo).returncode == 0
+
+
+def test_unreadable_entry_blocks_writing_rather_than_dropping_its_owners(
+    playbook_cli: Cli, repo: Path
+) -> None:
+    playbook_cli("codeowners", cwd=repo)
+    committed = (repo / CODEOWNERS).read_text("utf-8")
+    (repo / "playbook/tools/board.yml").write_text("title: [unclosed\n", encoding="utf-8")
+    validation = playbook_cli("validate", "--no-context", cwd=repo)
+    assert "[yaml-syntax]" in validation.stdout
+    assert "[codeowners-stale]" not in validation.stdout
+    result = playbook_cli("codeowners", cwd=repo)
+    assert result.returncode == 1
+    assert "playbook/tools/board.yml" in result.stderr
+    assert (repo / CODEOWNERS).read_text("utf-8") == committed
