@@ -11,7 +11,13 @@ from typing import Any, TypeVar
 
 import click
 
-from generator.checks.report import FORMATS, format_github, format_json, format_text
+from generator.checks.report import (
+    FORMATS,
+    format_codequality,
+    format_github,
+    format_json,
+    format_text,
+)
 from generator.config import Config, load_config
 from generator.errors import PlaybookError
 from generator.model import Severity
@@ -66,6 +72,8 @@ def report(validation: Validation, output_format: str, root: Path, *, context: b
         return format_json(issues, entities)
     if output_format == "github":
         return format_github(issues, entities)
+    if output_format == "codequality":
+        return format_codequality(issues)
     return format_text(issues, entities, source_lines_in(root) if context else None)
 
 
@@ -85,7 +93,8 @@ def run_validation(obj: Ctx, output_format: str, strict: bool, context: bool | N
 def format_option(function: F) -> F:
     return click.option(
         "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
-        help="How to print problems: text for people, json for tools, github for annotations.",
+        help="How to print problems: text for people, json for tools, github for annotations, "
+        "codequality for a GitLab Code Quality report.",
     )(function)
 
 
@@ -123,6 +132,250 @@ def export(obj: Ctx, output_format: str) -> None:
         click.echo(format_text(validation.issues, len(validation.playbook)), err=True, nl=False)
         sys.exit(EXIT_INVALID)
     click.echo(json.dumps(export_model(validation), indent=2, ensure_ascii=False, sort_keys=False))
+
+
+@cli.command("new")
+@click.argument("kind")
+@click.argument("entity_id", metavar="ID")
+@click.option("--title", help="Title of the entry (default: made from the id).")
+@click.option(
+    "--owner",
+    "owners",
+    multiple=True,
+    help="Owner handle such as @acme/product-ops; repeat for several "
+    "(default: the usual owners of this kind).",
+)
+@click.option(
+    "--form",
+    type=click.Choice(["yml", "md"]),
+    help="File form, for kinds that allow both (default: the kind's first form).",
+)
+@click.pass_obj
+def new(
+    obj: Ctx,
+    kind: str,
+    entity_id: str,
+    title: str | None,
+    owners: tuple[str, ...],
+    form: str | None,
+) -> None:
+    """Create playbook/KIND/ID.yml (or .md) with every required field filled. Never overwrites."""
+    from generator.scaffold import EntityExistsError, check_new, scaffold_entity, write_new
+
+    try:
+        validation = validate_playbook(obj.config())
+        kind_schema, form = check_new(validation.schemas, kind, entity_id, form)
+        scaffold = scaffold_entity(
+            kind_schema, entity_id, form, validation.playbook, title=title, owners=owners
+        )
+        path = write_new(obj.root, scaffold, kind_schema.spec.forms)
+    except EntityExistsError as error:
+        click.echo(f"playbook: error: {error}", err=True)
+        sys.exit(EXIT_INVALID)
+    except PlaybookError as error:
+        _fail_usage(error)
+        return
+    try:
+        shown = path.relative_to(Path.cwd())
+    except ValueError:
+        shown = path
+    click.echo(shown.as_posix())
+    click.echo("next: replace each TODO, then run `playbook validate`", err=True)
+
+
+@cli.command()
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 if .github/CODEOWNERS is missing or out of date.",
+)
+@click.pass_obj
+def codeowners(obj: Ctx, check: bool) -> None:
+    """Write .github/CODEOWNERS from the owners of each entry, so owners review its changes."""
+    from generator import codeowners as owners_file
+    from generator.pipeline import LOADER_RULES
+
+    try:
+        validation = validate_playbook(obj.config())
+    except PlaybookError as error:
+        _fail_usage(error)
+        return
+    unreadable = [i for i in validation.issues if i.rule in LOADER_RULES]
+    if unreadable:
+        click.echo(format_text(unreadable, len(validation.playbook)), err=True, nl=False)
+        click.echo(
+            f"playbook: error: fix these entries first; {owners_file.CODEOWNERS} would "
+            "lose their owners",
+            err=True,
+        )
+        sys.exit(EXIT_INVALID)
+    expected = owners_file.render_codeowners(validation.playbook)
+    current = owners_file.read_codeowners(obj.root) == expected
+    if check:
+        if not current:
+            click.echo(
+                f"playbook: {owners_file.CODEOWNERS} is missing or out of date: run "
+                "`playbook codeowners` and commit it",
+                err=True,
+            )
+            sys.exit(EXIT_INVALID)
+        click.echo(f"{owners_file.CODEOWNERS} is up to date")
+        return
+    if not current:
+        owners_file.write_codeowners(obj.root, expected)
+    click.echo(owners_file.CODEOWNERS)
+
+
+def _prepare_site(obj: Ctx, strict: bool) -> tuple[Config, Any]:
+    """Validate and render for render/build/serve; print the report; exit 1 or 2 on failure."""
+    from generator.site.build import prepare
+
+    try:
+        config = obj.config()
+        generated = prepare(config, strict or config.strict)
+    except PlaybookError as error:
+        _fail_usage(error)
+        raise  # unreachable: _fail_usage exits
+    if generated.validation.issues or not generated.rendered:
+        click.echo(
+            report(generated.validation, "text", obj.root, context=sys.stdout.isatty()), nl=False
+        )
+    if not generated.rendered:
+        sys.exit(EXIT_INVALID)
+    return config, generated
+
+
+def _site_step(step: Callable[[], Any]) -> Any:
+    """Run a step that writes output: bad usage exits 2, a failed build exits 1."""
+    from generator.errors import BuildError, ConfigError
+
+    try:
+        return step()
+    except ConfigError as error:
+        _fail_usage(error)
+    except BuildError as error:
+        click.echo(f"playbook: error: {error}", err=True)
+        sys.exit(EXIT_INVALID)
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the Markdown tree (default: docs_dir of mkdocs.yml, build/docs).",
+)
+@strict_option
+@click.pass_obj
+def render(obj: Ctx, out: Path | None, strict: bool) -> None:
+    """Validate, then write only the generated Markdown tree (for any engine reading mkdocs.yml)."""
+    from generator.site.build import write_docs
+
+    config, generated = _prepare_site(obj, strict)
+    folder = _site_step(lambda: write_docs(config, generated, out))
+    click.echo(f"Markdown tree written to {folder}")
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the built site (default: site/).",
+)
+@strict_option
+@click.pass_obj
+def build(obj: Ctx, out: Path | None, strict: bool) -> None:
+    """Validate, render and build the site; on any failure the previous site is left as it was."""
+    from generator.site.build import build_site
+
+    config, generated = _prepare_site(obj, strict)
+    strict = strict or config.strict
+    site = _site_step(lambda: build_site(config, generated, out, strict))
+    click.echo(f"Site built in {site}")
+
+
+@cli.command()
+@click.option(
+    "--dev-addr",
+    metavar="IP:PORT",
+    default=None,
+    help="Address to serve on (default: mkdocs.yml's dev_addr, 127.0.0.1:8000).",
+)
+@click.pass_obj
+def serve(obj: Ctx, dev_addr: str | None) -> None:
+    """Preview the site locally; it rebuilds when playbook/, schemas/ or site_templates/ change."""
+    from generator.site.build import serve_site
+
+    config, generated = _prepare_site(obj, False)
+    _site_step(lambda: serve_site(config, generated, dev_addr))
+
+
+HISTORY_FORMATS = click.Choice(["md", "json"])
+
+
+@cli.command()
+@click.option("--since", metavar="REV", help="Only changes after this revision (tag, commit...).")
+@click.option(
+    "--format",
+    "output_format",
+    type=HISTORY_FORMATS,
+    default="md",
+    show_default=True,
+    help="md for people, json for tools.",
+)
+@click.pass_obj
+def changelog(obj: Ctx, since: str | None, output_format: str) -> None:
+    """Print the changelog from git: per commit, which entries changed and how."""
+    from generator.history.gitlog import GitUnavailable
+    from generator.history.reader import history_names, read_history
+    from generator.history.report import changelog_json, changelog_markdown
+
+    try:
+        validation = validate_playbook(obj.config())
+        names = history_names(validation.playbook)
+        history = read_history(obj.root, validation.schemas, names, since=since)
+    except (PlaybookError, GitUnavailable) as error:
+        _fail_usage(PlaybookError(str(error)))
+        return
+    if history.warning:
+        click.echo(f"playbook: warning: {history.warning}", err=True)
+    click.echo(
+        changelog_json(history) if output_format == "json" else changelog_markdown(history),
+        nl=False,
+    )
+
+
+@cli.command("diff")
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=HISTORY_FORMATS,
+    default="md",
+    show_default=True,
+    help="md for a pull-request comment, json for tools.",
+)
+@click.pass_obj
+def diff_command(obj: Ctx, base: str, head: str | None, output_format: str) -> None:
+    """Show what a change does to the playbook: entries added, changed, renamed, removed.
+
+    Compares the merge base of BASE and HEAD with HEAD, as a pull request does. Without HEAD,
+    the working tree is compared: files as they are on disk, committed or not.
+    """
+    from generator.content.schemas import load_schemas
+    from generator.history.compare import compare
+    from generator.history.gitlog import GitUnavailable
+    from generator.history.report import diff_json, diff_markdown
+
+    try:
+        config = obj.config()
+        result = compare(config.root, load_schemas(config.schema_dir, config.root), base, head)
+    except (PlaybookError, GitUnavailable) as error:
+        _fail_usage(PlaybookError(str(error)))
+        return
+    click.echo(diff_json(result) if output_format == "json" else diff_markdown(result), nl=False)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from generator.checks.markdown import check_markdown
 from generator.checks.references import (
     field_references,
     is_unsafe_url,
@@ -29,7 +30,9 @@ LOADER_RULES = frozenset({
     "yaml-syntax", "yaml-duplicate-key", "yaml-alias", "yaml-tag", "yaml-depth", "yaml-key",
     "yaml-root", "encoding", "file-too-large", "file-extension", "file-symlink", "file-unreadable",
     "too-many-files", "frontmatter-missing", "frontmatter-unclosed", "id-format", "id-duplicate",
-    "schema", "unknown-field", "link-unsafe",
+    "schema", "unknown-field", "link-unsafe", "markdown-depth", "markdown-size", "html-raw",
+    "yaml-size",
+    "file-type", "playbook-too-large",
 })  # fmt: skip
 """Problems that make a file unreadable or invalid: they cannot be switched off."""
 WARNING_ONLY = frozenset({"unknown-folder", "nested-folder"})
@@ -89,6 +92,9 @@ def validate_playbook(config: Config) -> Validation:
                                 "ids are unique within a kind: rename or remove one of the files"))
             continue
         issues.extend(check_schema(loaded, schemas.kinds[loaded.kind]))
+        issues.extend(
+            check_markdown(loaded, schemas.kinds[loaded.kind], refuse_html=config.html == "refuse")
+        )
         files[key] = loaded
     playbook, link_issues = link_playbook(files, schemas)
     issues.extend(link_issues)
@@ -169,3 +175,10 @@ def _link(
     if ref is not None and at is None:
         ref = replace(ref, pointer=pointer)
     return ([ref] if ref else []), []
+
+
+def load_history(config: Config, validation: Validation) -> History:
+    """Give the playbook's history from git (empty, with a warning, when git cannot give it)."""
+    from generator.history.reader import history_names, read_history
+
+    return read_history(config.root, validation.schemas, history_names(validation.playbook))

@@ -1,0 +1,319 @@
+"""Read git: one `git log` pass, tags, trees, and blobs through one persistent `cat-file` process.
+
+This module is the history stage's only edge to git. Everything it returns is plain data; the
+parsing of git's output is done by pure functions so it can be tested without a repository.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+LOG_FORMAT = "%x1e%H%x1f%P%x1f%aN%x1f%aI%x1f%D%x1f%s"
+"""Commit header of our log: a record separator, then fields split by unit separators; the
+subject comes last so any character in it is kept."""
+
+NO_HISTORY = (
+    "no git history: {reason}. The changelog, the feed and the created/updated dates are empty. "
+    "Build from a git clone with full history (in GitHub Actions: actions/checkout with "
+    "`fetch-depth: 0`)."
+)
+SHALLOW = (
+    "partial git history: this is a shallow clone, so the changelog starts at {date} and older "
+    "changes are missing. Fetch the full history (`git fetch --unshallow`, or in GitHub Actions "
+    "actions/checkout with `fetch-depth: 0`)."
+)
+
+
+class GitUnavailable(Exception):
+    """Git cannot give history here; the message says why, for History.warning."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One line of `git log --raw`: a file added, modified, deleted or renamed in a commit."""
+
+    status: str
+    """`A`, `M`, `D`, `R` or `T` (type change), without the rename score."""
+    old_path: str | None
+    new_path: str | None
+    old_blob: str | None
+    """Blob id before the change; None for an addition."""
+    new_blob: str | None
+    """Blob id after the change; None for a deletion."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawCommit:
+    """A commit as `git log` prints it, with the files it changed under our paths."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    date: str
+    subject: str
+    files: tuple[FileChange, ...]
+    tags: tuple[str, ...] = ()
+    """Names of the tags on this commit."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A tag that names a commit: annotated (its tagger date) or lightweight (the commit's date)."""
+
+    name: str
+    commit: str
+    date: str
+
+
+NULL_BLOB = "0" * 40
+
+
+def parse_log(output: str) -> list[RawCommit]:
+    """Give the commits of `git log -z --raw --format=LOG_FORMAT` output, in its order."""
+    commits: list[RawCommit] = []
+    header: list[str] | None = None
+    files: list[FileChange] = []
+    tokens = iter(output.split("\0"))
+
+    def flush() -> None:
+        if header is not None:
+            sha, parents, author, date, refs, subject = header
+            tags = tuple(r.removeprefix("tag: ") for r in refs.split(", ") if r.startswith("tag: "))
+            commits.append(
+                RawCommit(sha, tuple(parents.split()), author, date, subject, tuple(files), tags)
+            )
+
+    for token in tokens:
+        token = token.lstrip("\n")
+        if token.startswith("\x1e"):
+            flush()
+            header = [*token[1:].split("\x1f", 5), "", "", "", "", ""][:6]
+            files = []
+        elif token.startswith(":"):
+            # `:old_mode new_mode old_blob new_blob STATUS`, then one path (two for a rename).
+            parts = token[1:].split()
+            if len(parts) < 5:
+                continue
+            status = parts[4][:1]
+            first = next(tokens, "")
+            second = next(tokens, "") if status in ("R", "C") else None
+            old_blob = None if parts[2] == NULL_BLOB else parts[2]
+            new_blob = None if parts[3] == NULL_BLOB else parts[3]
+            if status == "C":  # a copy leaves the source in place: only the copy is new
+                files.append(FileChange("A", None, second, None, new_blob))
+            elif status == "R":
+                files.append(FileChange("R", first, second, old_blob, new_blob))
+            elif status == "A":
+                files.append(FileChange("A", None, first, None, new_blob))
+            elif status == "D":
+                files.append(FileChange("D", first, None, old_blob, None))
+            else:
+                files.append(FileChange(status, first, first, old_blob, new_blob))
+    flush()
+    return commits
+
+
+def parse_tags(output: str) -> list[Tag]:
+    """Give the tags that name commits, from our `git for-each-ref` format."""
+    tags: list[Tag] = []
+    for line in output.splitlines():
+        parts = line.split("\0")
+        if len(parts) != 6:
+            continue
+        name, kind, target, peeled_kind, peeled, date = parts
+        if kind == "commit":
+            tags.append(Tag(name, target, date))
+        elif kind == "tag" and peeled_kind == "commit":
+            tags.append(Tag(name, peeled, date))
+    return tags
+
+
+def parse_tree(output: str) -> dict[str, str]:
+    """Give path -> blob id from `git ls-tree -r -z` output (files only)."""
+    tree: dict[str, str] = {}
+    for record in output.split("\0"):
+        meta, tab, path = record.partition("\t")
+        parts = meta.split()
+        if tab and len(parts) == 3 and parts[1] == "blob":
+            tree[path] = parts[2]
+    return tree
+
+
+class GitRepository:
+    """A git working tree: one-shot commands, and one persistent blob reader (GitPython).
+
+    One-shot commands run git directly; GitPython is imported only when blobs must be read,
+    because importing it costs about a tenth of a second, a quarter of a cached build.
+    """
+
+    def __init__(self, toplevel: Path, prefix: str, common_dir: Path, shallow: bool) -> None:
+        self.toplevel = toplevel
+        self.prefix = prefix
+        """Where the playbook's repository root sits inside the git tree: `` or `docs/`."""
+        self.common_dir = common_dir
+        self.shallow = shallow
+        self._repo: Any = None
+
+    def close(self) -> None:
+        """Stop the persistent blob reader, if one was started."""
+        if self._repo is not None:
+            self._repo.close()
+            self._repo = None
+
+    def __enter__(self) -> GitRepository:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def run(self, *args: str) -> str:
+        """Give the output of one git command, decoded; raise GitUnavailable when it fails."""
+        return run_git(self.toplevel, *args)
+
+    def head(self) -> str | None:
+        """Give the commit HEAD names, or None in a repository with no commits yet."""
+        try:
+            return self.run("rev-parse", "--verify", "-q", "HEAD^{commit}").strip() or None
+        except GitUnavailable:
+            return None
+
+    def resolve(self, revision: str) -> str:
+        """Give the commit a revision names; GitUnavailable if it names none."""
+        if revision.startswith("-") or not revision.strip():
+            raise GitUnavailable(f"'{revision}' is not a revision")
+        try:
+            return self.run("rev-parse", "--verify", "-q", f"{revision}^{{commit}}").strip()
+        except GitUnavailable:
+            raise GitUnavailable(f"'{revision}' is not a commit in this repository") from None
+
+    def merge_base(self, a: str, b: str) -> str | None:
+        """Give the best common ancestor of two commits, or None when they share none."""
+        try:
+            return self.run("merge-base", a, b).strip() or None
+        except GitUnavailable:
+            return None
+
+    def shallow_boundary(self) -> frozenset[str]:
+        """Give the commits whose parents this clone lacks (empty unless the clone is shallow)."""
+        if not self.shallow:
+            return frozenset()
+        try:
+            return frozenset((self.common_dir / "shallow").read_text("ascii").split())
+        except OSError:
+            return frozenset()
+
+    def pathspecs(self, *names: str) -> list[str]:
+        return [f"{self.prefix}{name}" for name in names]
+
+    def log(self, revisions: Sequence[str], paths: Sequence[str]) -> Callable[[], list[RawCommit]]:
+        """Start the first-parent history of `paths` (one `git log`); the call gives its commits.
+
+        Newest first. Merge commits are diffed against their first parent, so a merged branch's
+        changes are attributed to the merge that brought them onto the main line, once. Tagged
+        commits are listed too (with no files when they touch none of `paths`) so releases can
+        be placed. Git runs while the caller does other work (loading the cache).
+        """
+        finish = start_git(
+            self.toplevel,
+            "-c", "core.quotePath=false", "-c", "log.showSignature=false", "log", "-z", "--raw",
+            "--no-abbrev", "-M", "--first-parent", "--diff-merges=first-parent", "--no-color",
+            "--no-ext-diff", "--no-textconv", "--simplify-by-decoration",
+            "--decorate-refs=refs/tags/", f"--format={LOG_FORMAT}", *revisions,
+            "--", *self.pathspecs(*paths),
+        )  # fmt: skip
+        return lambda: parse_log(finish())
+
+    def tags(self) -> list[Tag]:
+        """Give every tag that names a commit, with its date."""
+        output = self.run(
+            "for-each-ref",
+            "refs/tags",
+            "--format=%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)"
+            "%00%(*objectname)%00%(creatordate:iso-strict)",
+        )
+        return parse_tags(output)
+
+    def tree(self, commit: str, paths: Sequence[str]) -> dict[str, str]:
+        """Give path -> blob id of the files under `paths` at `commit`."""
+        output = self.run(
+            "ls-tree", "-r", "-z", "--full-tree", commit, "--", *self.pathspecs(*paths)
+        )
+        return parse_tree(output)
+
+    def blobs(self, blob_ids: Sequence[str]) -> Iterator[tuple[str, bytes | None]]:
+        """Give (blob id, bytes or None when missing) from one persistent `cat-file --batch`."""
+        if self._repo is None:
+            import git
+
+            self._repo = git.Repo(self.toplevel)
+        for blob_id in blob_ids:
+            try:
+                _, kind, _, data = self._repo.git.get_object_data(blob_id)
+            except Exception:  # missing object (shallow or partial clone): skip that version
+                yield blob_id, None
+                continue
+            yield blob_id, data if kind in (b"blob", "blob") else None
+
+
+def run_git(cwd: Path, *args: str) -> str:
+    """Give the output of `git ARGS` in `cwd`, decoded; GitUnavailable says why it failed."""
+    return start_git(cwd, *args)()
+
+
+def start_git(cwd: Path, *args: str) -> Callable[[], str]:
+    """Start `git ARGS` in `cwd`; the call waits for its output (GitUnavailable if it failed)."""
+    try:
+        process = subprocess.Popen(
+            ["git", *args], cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"},
+        )  # fmt: skip
+    except FileNotFoundError:
+        raise GitUnavailable("git is not installed (no `git` command on PATH)") from None
+    except OSError as error:
+        raise GitUnavailable(f"cannot run git: {error.strerror}") from None
+
+    def finish() -> str:
+        out, err = process.communicate()
+        if process.returncode != 0:
+            reason = _first_line(err.decode("utf-8", errors="replace"))
+            raise GitUnavailable(reason or f"git {args[0]} failed")
+        return out.decode("utf-8", errors="replace")
+
+    return finish
+
+
+def open_repository(root: Path) -> GitRepository:
+    """Give the git repository holding `root`; GitUnavailable says why there is none."""
+    if not root.is_dir():
+        raise GitUnavailable(f"{root} is not a folder")
+    try:
+        lines = run_git(
+            root, "rev-parse", "--show-toplevel", "--git-common-dir", "--is-shallow-repository"
+        ).splitlines()
+    except GitUnavailable as error:
+        if "not a git repository" in str(error):
+            raise GitUnavailable(f"{root} is not inside a git repository") from None
+        raise
+    if len(lines) != 3:
+        raise GitUnavailable(f"{root} is not in a git working tree")
+    toplevel = Path(lines[0]).resolve()
+    try:
+        rel = root.resolve().relative_to(toplevel).as_posix()
+    except ValueError:
+        raise GitUnavailable(f"{root} is outside the git working tree {toplevel}") from None
+    prefix = "" if rel == "." else rel + "/"
+    return GitRepository(toplevel, prefix, (root / lines[1]).resolve(), lines[2] == "true")
+
+
+def _first_line(text: str) -> str:
+    for line in text.strip().splitlines():
+        line = line.strip()
+        if line:
+            return line.removeprefix("fatal: ").removeprefix("error: ")
+    return ""
