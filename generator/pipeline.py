@@ -31,8 +31,7 @@ LOADER_RULES = frozenset({
     "yaml-root", "encoding", "file-too-large", "file-extension", "file-symlink", "file-unreadable",
     "too-many-files", "frontmatter-missing", "frontmatter-unclosed", "id-format", "id-duplicate",
     "schema", "unknown-field", "link-unsafe", "markdown-depth", "markdown-size", "html-raw",
-    "yaml-size",
-    "file-type", "playbook-too-large",
+    "yaml-size", "file-type", "playbook-too-large",
 })  # fmt: skip
 """Problems that make a file unreadable or invalid: they cannot be switched off."""
 WARNING_ONLY = frozenset({"unknown-folder", "nested-folder"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,8 @@ from generator.model import Issue, KindSpec, Severity, SourceRef
 MAX_FILE_BYTES = 1_000_000
 """A playbook page is a few kilobytes; a megabyte is a mistake or an attack."""
 MAX_FILES = 50_000
+MAX_TOTAL_BYTES = 100_000_000
+"""All entry files together: fifty times the size of a large real playbook."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,7 @@ def discover(
     """Give the entity files in a stable order, and problems with the tree itself."""
     candidates: list[Candidate] = []
     issues: list[Issue] = []
+    total_bytes = 0
     real_root = content_root.resolve()
 
     def rel(path: Path) -> str:
@@ -86,6 +90,25 @@ def discover(
                         "replace the link with the file itself",
                     )
                     continue
+                size = _regular_size(path)
+                if isinstance(size, str):
+                    report(path, "file-type", size, "replace it with an ordinary text file")
+                    continue
+                if size > MAX_FILE_BYTES:  # refused before reading: the file may be huge
+                    report(
+                        path, "file-too-large",
+                        f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                        "split it into several entries",
+                    )
+                    continue
+                total_bytes += size
+                if total_bytes > MAX_TOTAL_BYTES:
+                    report(
+                        content_root, "playbook-too-large",
+                        f"the entry files add up to more than {MAX_TOTAL_BYTES:,} bytes",
+                        "split the playbook; this much text is not a playbook",
+                    )
+                    return candidates, issues
                 candidates.append(Candidate(spec.name, path, rel(path), stem, ext))
                 if len(candidates) > MAX_FILES:
                     report(
@@ -94,6 +117,17 @@ def discover(
                     )
                     return candidates[:MAX_FILES], issues
     return candidates, issues
+
+
+def _regular_size(path: Path) -> int | str:
+    """Give the size of a regular file, or why it is not one (a pipe would block reading)."""
+    try:
+        status = path.stat()
+    except OSError as error:
+        return f"cannot read the file: {error.strerror}"
+    if not stat.S_ISREG(status.st_mode):
+        return "not an ordinary file (a pipe, device or socket), so it is not read"
+    return status.st_size
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -36,6 +36,11 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_DEPTH = 32
 """Deepest nesting of mappings and lists; real playbook files need five or six."""
 
+MAX_NODES = 50_000
+"""Most values (keys, scalars, lists, mappings) in one file; a large real file has a few hundred."""
+_NODE_SCAN_CHARS = MAX_NODES // 2
+"""Every value takes at least two characters, so shorter texts need no count."""
+
 PLAIN = "!plain"
 """Tag the composer gives untagged plain scalars, so we can tell them from `!!str 1`."""
 
@@ -118,7 +123,7 @@ def compose(text: str) -> Node | None:
 def read_yaml(text: str) -> YamlDocument:
     """Give the plain value of a YAML text, with every problem located, never raising."""
     doc = YamlDocument()
-    deep = _first_too_deep(text)
+    deep = _first_too_deep(text) or _too_many_nodes(text)
     if deep is not None:
         doc.problems.append(deep)
         return doc
@@ -149,7 +154,21 @@ def read_yaml(text: str) -> YamlDocument:
     return doc
 
 
-_DEEP_SUSPECT = re.compile(r"\n {%d}|(?:- ){8}|[\[{](?:\s*[\[{]){7}" % (2 * MAX_DEPTH))
+_DEEP_INDENT = "\n" + " " * (2 * MAX_DEPTH)
+_DEEP_DASHES = "- " * 8
+_DEEP_BRACKETS = re.compile(r"[\[{](?:\s*[\[{]){7}")
+
+
+def _looks_deep(text: str) -> bool:
+    """Tell whether a text may nest deeply: a deep indent, `- - - ...`, or 8 opening brackets.
+
+    Substring tests and bracket counts first: one regex over every file cost as much as parsing.
+    """
+    return (
+        _DEEP_INDENT in text
+        or _DEEP_DASHES in text
+        or (text.count("[") + text.count("{") >= 8 and _DEEP_BRACKETS.search(text) is not None)
+    )
 
 
 def _first_too_deep(text: str) -> YamlProblem | None:
@@ -158,7 +177,7 @@ def _first_too_deep(text: str) -> YamlProblem | None:
     libyaml composes recursively: thousands of brackets cost seconds and end in a
     RecursionError with no position. Only texts that look deep pay for this scan.
     """
-    if not _DEEP_SUSPECT.search(text):
+    if not _looks_deep(text):
         return None
     depth = 0
     loader = _Loader(text)
@@ -178,6 +197,38 @@ def _first_too_deep(text: str) -> YamlProblem | None:
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+    except yaml.YAMLError:
+        return None  # the full read reports syntax errors with their positions
+    finally:
+        loader.dispose()
+    return None
+
+
+def _too_many_nodes(text: str) -> YamlProblem | None:
+    """Find the value past MAX_NODES from the event stream, stopping there.
+
+    Building a node tree costs about 8 µs a value: a 1 MB list of one-letter items takes four
+    seconds. Counting events stops early, so refusing such a file is quick.
+    """
+    if len(text) <= _NODE_SCAN_CHARS:
+        return None
+    count = 0
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent, yaml.AliasEvent)):
+                count += 1
+                if count > MAX_NODES:
+                    mark = event.start_mark
+                    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                    return YamlProblem(
+                        line,
+                        column,
+                        "yaml-size",
+                        f"more than {MAX_NODES:,} values in one file",
+                        "split the entry; a playbook file holds a page, not a data set",
+                    )
     except yaml.YAMLError:
         return None  # the full read reports syntax errors with their positions
     finally:

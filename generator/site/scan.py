@@ -1,0 +1,186 @@
+"""Scan a built site for live script that did not come from the theme or the generator.
+
+The last line of defence, used by the tests on every site they build: whatever the content
+holds, the HTML must carry no script but Material's own, no event handler attribute, no
+script or data address, no frame, object, embed, base or refresh, and no Mermaid diagram that
+calls code.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+from generator.checks.references import is_unsafe_url
+
+URL_ATTRIBUTES = frozenset({
+    "href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
+    "lowsrc", "dynsrc", "ping", "codebase", "cite", "manifest", "icon", "longdesc", "usemap",
+})  # fmt: skip
+"""Attributes a browser follows or loads as an address."""
+FORBIDDEN_TAGS = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "base"})
+_THEME_SCRIPT_SRC = re.compile(r"(?:\.\./)*/?assets/javascripts/[\w./-]+\.js\Z")
+"""Material's bundles, addressed relative to the page or from the site root."""
+_MERMAID_CALL = re.compile(r"^\s*(?:click|call|callback)\b(?!\s+\S+\s+href\b).*$", re.I | re.M)
+_MERMAID_HREF = re.compile(r"\bhref\s+\"([^\"]*)\"", re.I)
+_MERMAID_LOOSE = re.compile(r"%%\{.*securityLevel", re.I | re.S)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """Something in a built page that could run script."""
+
+    path: str
+    """Page path relative to the site folder."""
+    line: int
+    column: int
+    kind: str
+    """`script`, `event-attribute`, `unsafe-url`, `tag`, `refresh` or `mermaid`."""
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.kind}: {self.detail}"
+
+
+def scan_site(site_dir: Path) -> list[Finding]:
+    """Give every finding in the HTML pages under `site_dir`, in path order."""
+    findings: list[Finding] = []
+    for page in sorted(site_dir.rglob("*.htm*")):
+        if page.is_file():
+            rel = page.relative_to(site_dir).as_posix()
+            findings.extend(scan_page(page.read_text("utf-8", errors="replace"), rel))
+    return findings
+
+
+def scan_page(text: str, path: str = "page.html") -> list[Finding]:
+    """Give every finding in one HTML page."""
+    scanner = _Scanner(path)
+    scanner.feed(text)
+    scanner.close()
+    return scanner.findings
+
+
+class _Scanner(HTMLParser):
+    def __init__(self, path: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.path = path
+        self.findings: list[Finding] = []
+        self.script: tuple[int, int, dict[str, str]] | None = None
+        self.script_text: list[str] = []
+        self.mermaid_depth = 0
+        self.mermaid_text: list[str] = []
+        self.mermaid_at = (0, 0)
+        self.depth = 0
+
+    def report(self, kind: str, detail: str, at: tuple[int, int] | None = None) -> None:
+        line, offset = at or self.getpos()
+        self.findings.append(Finding(self.path, line, offset + 1, kind, detail[:200]))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        for name, value in attrs:
+            self.check_attribute(tag, name, value or "")
+        if tag in FORBIDDEN_TAGS:
+            self.report("tag", f"<{tag}>")
+        if tag == "meta" and values.get("http-equiv", "").strip().lower() == "refresh":
+            content = values.get("content", "")
+            self.report("refresh", f"<meta http-equiv=refresh content={content!r}>")
+        if tag == "script":
+            line, offset = self.getpos()
+            self.script, self.script_text = (line, offset, values), []
+        self.depth += 1
+        classes = values.get("class", "").split()
+        if self.mermaid_depth:
+            self.mermaid_depth += 1
+        elif "mermaid" in classes:
+            self.mermaid_depth, self.mermaid_text, self.mermaid_at = 1, [], self.getpos()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self.script is not None:
+            line, offset, values = self.script
+            if not allowed_script(values, "".join(self.script_text)):
+                detail = values.get("src") or "".join(self.script_text).strip()[:80]
+                self.report("script", f"<script> not from the theme: {detail}", (line, offset))
+            self.script = None
+        if self.mermaid_depth:
+            self.mermaid_depth -= 1
+            if not self.mermaid_depth:
+                self.check_mermaid("".join(self.mermaid_text))
+
+    def handle_data(self, data: str) -> None:
+        if self.script is not None:
+            self.script_text.append(data)
+        if self.mermaid_depth:
+            self.mermaid_text.append(data)
+
+    def check_attribute(self, tag: str, name: str, value: str) -> None:
+        if name.startswith("on"):
+            self.report("event-attribute", f"<{tag} {name}={value!r}>")
+        elif name == "srcdoc":
+            self.report("unsafe-url", f"<{tag} srcdoc=...>")
+        elif name in URL_ATTRIBUTES and is_unsafe_url(value):
+            self.report("unsafe-url", f"<{tag} {name}={value!r}>")
+        elif name == "style" and re.search(r"expression\s*\(|javascript:", value, re.I):
+            self.report("unsafe-url", f"<{tag} style={value!r}>")
+
+    def check_mermaid(self, source: str) -> None:
+        lines = source.split("\n")
+        # `%%` starts a comment, except `%%{`, which starts a directive
+        source = "\n".join(n for n in lines if not re.match(r"\s*%%(?!\{)", n))
+        for match in _MERMAID_CALL.finditer(source):
+            self.report("mermaid", f"diagram calls code: {match.group().strip()}", self.mermaid_at)
+        for match in _MERMAID_HREF.finditer(source):
+            if is_unsafe_url(match.group(1)):
+                self.report("mermaid", f"diagram links to {match.group(1)!r}", self.mermaid_at)
+        if _MERMAID_LOOSE.search(source):
+            self.report("mermaid", "diagram changes Mermaid's security level", self.mermaid_at)
+
+
+def allowed_script(attributes: dict[str, str], content: str) -> bool:
+    """Tell whether a `<script>` is the theme's own: its bundle, its config or its inline code."""
+    if "src" in attributes:
+        return not content.strip() and _THEME_SCRIPT_SRC.match(attributes["src"]) is not None
+    if attributes.get("type") == "application/json" and attributes.get("id") == "__config":
+        try:
+            json.loads(content)
+        except ValueError:
+            return False
+        return True
+    return any(pattern.fullmatch(content) for pattern in theme_inline_scripts())
+
+
+@lru_cache(maxsize=1)
+def theme_inline_scripts() -> tuple[re.Pattern[str], ...]:
+    """Give Material's inline scripts as patterns, read from its installed templates.
+
+    A template value (`{{ base_url }}`) may be any text without quotes or markup; everything
+    else must match the template exactly.
+    """
+    spec = importlib.util.find_spec("material")
+    if spec is None or spec.origin is None:  # pragma: no cover - Material is a dependency
+        return ()
+    templates = Path(spec.origin).parent / "templates"
+    patterns: list[re.Pattern[str]] = []
+    for template in sorted(templates.rglob("*.html")):
+        if template.name == "redirect.html":
+            continue  # a page that only sends readers elsewhere; the generator makes none
+        for body in _inline_scripts(template.read_text("utf-8")):
+            parts = re.split(r"\{\{.*?\}\}", body)
+            patterns.append(re.compile(r"[^\"'<>\\]*".join(re.escape(p) for p in parts)))
+    return tuple(patterns)
+
+
+def _inline_scripts(template: str) -> Iterator[str]:
+    for match in re.finditer(r"<script>(.*?)</script>", template, re.S):
+        if "{%" not in match.group(1):
+            yield match.group(1)
