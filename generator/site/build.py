@@ -1,0 +1,143 @@
+"""`playbook render`, `build`, `serve`: run the pipeline, then the site engine; swap in on success.
+
+MkDocs is imported only inside the functions that run it, so validating never loads it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from generator.config import Config
+from generator.errors import BuildError, ConfigError
+from generator.model import History
+from generator.site.generate import Generated, generate
+from generator.site.settings import (
+    MKDOCS_FILE,
+    docs_dir,
+    protected_folders,
+    read_mkdocs_yml,
+    site_settings,
+)
+from generator.site.write import check_target, staging_folder, swap_in, write_tree
+
+DEFAULT_SITE_DIR = "site"
+
+
+def prepare(config: Config, strict: bool) -> Generated:
+    """Validate and, if the content passes, render the Markdown tree (nothing written yet)."""
+    return generate(config, site_settings(config, read_mkdocs_yml(config.root)), strict)
+
+
+def write_docs(config: Config, generated: Generated, out: Path | None = None) -> Path:
+    """Write the rendered tree to `out` (default: mkdocs.yml's docs_dir); give the folder."""
+    folder = out if out is not None else docs_dir(config, read_mkdocs_yml(config.root))
+    write_tree(generated.files, folder, config.root, protected_folders(config))
+    return folder
+
+
+def build_site(config: Config, generated: Generated, out: Path | None, strict: bool) -> Path:
+    """Build the site with MkDocs into a temporary sibling of `out`, then swap it in; give `out`.
+
+    A failure leaves the previous `out` exactly as it was.
+    """
+    mkdocs_yml = config.root / MKDOCS_FILE
+    if not mkdocs_yml.is_file():
+        raise ConfigError(f"no {MKDOCS_FILE} in {config.root}")
+    site = out if out is not None else config.root / DEFAULT_SITE_DIR
+    target = check_target(site, config.root, protected_folders(config))
+    write_docs(config, generated)
+    staging = staging_folder(target)
+    try:
+        with source_date_epoch(generated.history):
+            _run_mkdocs(mkdocs_yml, staging, strict, generated)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    swap_in(staging, target)
+    return site
+
+
+def _run_mkdocs(mkdocs_yml: Path, site_dir: Path, strict: bool, generated: Generated) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from generator.site.mkdocs_plugin import PlaybookPlugin
+
+    _show_engine_warnings()
+    try:
+        mkdocs_config = load_config(
+            config_file=str(mkdocs_yml), site_dir=str(site_dir), strict=strict
+        )
+        for plugin in mkdocs_config.plugins.values():
+            if isinstance(plugin, PlaybookPlugin):
+                plugin.prepared = generated
+        mkdocs_config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(mkdocs_config)
+        finally:
+            mkdocs_config.plugins.on_shutdown()
+    except MkDocsException as error:
+        raise BuildError(f"the site engine failed: {error.format_message()}") from error
+
+
+def serve_site(config: Config, generated: Generated, dev_addr: str | None) -> None:
+    """Write the tree, then run MkDocs' live-reloading server until interrupted."""
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    write_docs(config, generated)
+    _show_engine_warnings(logging.INFO)
+    options: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
+    try:
+        serve(config_file=str(config.root / MKDOCS_FILE), livereload=True, **options)
+    except MkDocsException as error:
+        raise BuildError(f"the site engine failed: {error.format_message()}") from error
+
+
+@contextmanager
+def source_date_epoch(history: History) -> Iterator[None]:
+    """Date the build by the newest change in history, unless SOURCE_DATE_EPOCH is already set.
+
+    MkDocs stamps the sitemap with the build date; a date from history keeps two builds of one
+    commit byte-identical on any day.
+    """
+    newest = _newest_commit_date(history)
+    if "SOURCE_DATE_EPOCH" in os.environ or newest is None:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(newest.timestamp()))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def _newest_commit_date(history: History) -> datetime | None:
+    dates = []
+    for release in history.releases:
+        for entry in release.entries:
+            try:
+                date = datetime.fromisoformat(entry.commit.date)
+            except ValueError:
+                continue
+            if date.tzinfo is not None:
+                dates.append(date)
+    return max(dates, default=None)
+
+
+def _show_engine_warnings(level: int = logging.WARNING) -> None:
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_playbook", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._playbook = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(min(logger.level or level, level))

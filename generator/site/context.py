@@ -1,0 +1,241 @@
+"""What the templates see: indexes over the playbook and each entity's fields shaped for reading."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from generator.content.schemas import KindSchema, SchemaSet, resolve, schema_at
+from generator.model import Entity, Playbook, Reference
+from generator.site.paths import entity_page
+
+COMMON_FIELDS = frozenset({"title", "summary", "owners", "tags", "related", "order"})
+"""Fields every page shows in the same place, so the per-kind layout skips them."""
+BODY_FIELD = "body"
+BODY_LABEL = "Mentioned in the text"
+
+
+@dataclass(frozen=True, slots=True)
+class Backlink:
+    """An entity that points at the one a page is about, and the field it does it in."""
+
+    origin: Entity
+    field: str
+    """Top-level field name of the origin, or `body` for a Markdown link."""
+    label: str
+    """The field's title from the origin's schema, for the reader."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteIndex:
+    """Lookups computed once per build and shared by every page."""
+
+    pages_by_source: Mapping[str, str]
+    """Repository path of a source file -> its generated page."""
+    backlinks: Mapping[str, tuple[Backlink, ...]]
+    """`kind/id` -> who refers to it, sorted by kind order then title."""
+    tags: Mapping[str, tuple[Entity, ...]]
+    """Tag -> entities carrying it, both sorted."""
+    abbreviations: Mapping[str, str]
+    """Abbreviation -> what it stands for, from the glossary."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldView:
+    """One field of an entity, with what the template needs to lay it out."""
+
+    name: str
+    title: str
+    shape: str
+    """`markdown`, `text`, `ref`, `refs`, `texts`, `records` or `map`."""
+    value: Any
+    ref_kind: str | None = None
+    """For `ref`/`refs`/`map`: the kind referred to (`*` for `kind/id`)."""
+    records: tuple[tuple[FieldView, ...], ...] = ()
+    """For `records`: each item's fields."""
+
+
+def build_index(playbook: Playbook, schemas: SchemaSet) -> SiteIndex:
+    """Give the lookups every page shares: pages by source, backlinks, tags, abbreviations."""
+    pages_by_source = {e.source.path: entity_page(e.kind, e.id) for e in playbook}
+    return SiteIndex(
+        pages_by_source=pages_by_source,
+        backlinks=_backlinks(playbook, field_titles(schemas)),
+        tags=_tags(playbook),
+        abbreviations=_abbreviations(playbook),
+    )
+
+
+def top_field(reference: Reference) -> str:
+    """Give the top-level field a reference sits in: `steps` for `steps[2].tools[0]`."""
+    if reference.kind == "file" and reference.field == BODY_FIELD:
+        return BODY_FIELD
+    return re.split(r"[.\[]", reference.field, maxsplit=1)[0]
+
+
+def _backlinks(
+    playbook: Playbook, titles: Mapping[tuple[str, str], str]
+) -> dict[str, tuple[Backlink, ...]]:
+    order = {kind: number for number, kind in enumerate(playbook.kinds)}
+    found: dict[str, dict[tuple[str, str], Backlink]] = defaultdict(dict)
+    for reference in playbook.references:
+        target = reference.target_key
+        origin = _entity(playbook, reference.origin)
+        if origin is None or target == reference.origin or _entity(playbook, target) is None:
+            continue
+        field = top_field(reference)
+        label = BODY_LABEL if field == BODY_FIELD else titles.get((origin.kind, field), field)
+        found[target].setdefault((reference.origin, field), Backlink(origin, field, label))
+    return {
+        target: tuple(
+            sorted(
+                links.values(),
+                key=lambda b: (
+                    order.get(b.origin.kind, 99),
+                    b.origin.title.lower(),
+                    b.origin.id,
+                    b.field,
+                ),
+            )
+        )
+        for target, links in sorted(found.items())
+    }
+
+
+def backlink_groups(
+    backlinks: Sequence[Backlink], kinds: Mapping[str, Any]
+) -> list[tuple[str, str, list[Entity]]]:
+    """Give backlinks grouped for reading: (origin kind's plural, field title, entities)."""
+    groups: dict[tuple[str, str], list[Entity]] = {}
+    for link in backlinks:
+        spec = kinds.get(link.origin.kind)
+        plural = str(spec.plural) if spec is not None else link.origin.kind
+        groups.setdefault((plural, link.label), [])
+        if link.origin not in groups[(plural, link.label)]:
+            groups[(plural, link.label)].append(link.origin)
+    return [(plural, label, entities) for (plural, label), entities in groups.items()]
+
+
+def field_titles(schemas: SchemaSet) -> dict[tuple[str, str], str]:
+    """Give (kind, top-level field) -> the field's title from the schema."""
+    titles = {}
+    for name, kind in schemas.kinds.items():
+        for field, node in resolve(kind.schema, kind.schema).get("properties", {}).items():
+            title = resolve(kind.schema, node).get("title")
+            if isinstance(title, str):
+                titles[(name, field)] = title
+    return titles
+
+
+def _entity(playbook: Playbook, key: str) -> Entity | None:
+    kind, _, entity_id = key.partition("/")
+    return playbook.get(kind, entity_id)
+
+
+def _tags(playbook: Playbook) -> dict[str, tuple[Entity, ...]]:
+    tagged: dict[str, list[Entity]] = defaultdict(list)
+    for entity in playbook:
+        for tag in entity.tags:
+            tagged[str(tag)].append(entity)
+    return {
+        tag: tuple(sorted(entities, key=lambda e: (e.title.lower(), e.key)))
+        for tag, entities in sorted(tagged.items())
+    }
+
+
+def _abbreviations(playbook: Playbook) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for term in playbook.of_kind("glossary"):
+        abbreviation = term.fields.get("abbreviation")
+        if isinstance(abbreviation, str) and abbreviation not in found:
+            found[abbreviation] = " ".join(term.title.split())
+    return dict(sorted(found.items()))
+
+
+def field_views(
+    entity: Entity, kind: KindSchema, skip: frozenset[str] = COMMON_FIELDS
+) -> list[FieldView]:
+    """Give the entity's own fields in schema order, each shaped for its layout."""
+    properties = resolve(kind.schema, kind.schema).get("properties", {})
+    views = []
+    for name in properties:
+        if name in skip or name not in entity.fields:
+            continue
+        view = _view(kind.schema, (name,), name, entity.fields[name])
+        if view is not None:
+            views.append(view)
+    return views
+
+
+def _view(
+    schema: Mapping[str, Any], pointer: tuple[str | int, ...], name: str, value: Any
+) -> FieldView | None:
+    node = schema_at(schema, pointer) or {}
+    title = str(node.get("title", name.replace("_", " ").capitalize()))
+    ref = node.get("x-playbook-ref")
+    if isinstance(value, str):
+        if isinstance(ref, str):
+            return FieldView(name, title, "ref", value, ref)
+        shape = "markdown" if node.get("contentMediaType") == "text/markdown" else "text"
+        return FieldView(name, title, shape, value)
+    if isinstance(value, bool | int | float):
+        return FieldView(
+            name, title, "text", str(value).lower() if isinstance(value, bool) else str(value)
+        )
+    if isinstance(value, list):
+        return _list_view(schema, pointer, name, title, value)
+    if isinstance(value, dict):
+        keys = (schema_at(schema, pointer) or {}).get("propertyNames", {})
+        key_ref = keys.get("x-playbook-ref") if isinstance(keys, dict) else None
+        pairs = tuple((str(k), v) for k, v in value.items())
+        return FieldView(name, title, "map", pairs, key_ref if isinstance(key_ref, str) else None)
+    return None
+
+
+def _list_view(
+    schema: Mapping[str, Any],
+    pointer: tuple[str | int, ...],
+    name: str,
+    title: str,
+    value: Sequence[Any],
+) -> FieldView:
+    items = schema_at(schema, (*pointer, 0)) or {}
+    ref = items.get("x-playbook-ref")
+    if all(isinstance(item, dict) for item in value) and value:
+        records = tuple(
+            tuple(
+                v
+                for key, item in record.items()
+                if (v := _view(schema, (*pointer, index, key), key, item)) is not None
+            )
+            for index, record in enumerate(value)
+        )
+        return FieldView(name, title, "records", value, records=records)
+    strings = tuple(str(item) for item in value)
+    if isinstance(ref, str):
+        return FieldView(name, title, "refs", strings, ref)
+    return FieldView(name, title, "texts", strings)
+
+
+def raci_rows(
+    playbook: Playbook,
+) -> tuple[tuple[Entity, ...], tuple[tuple[Entity, tuple[str, ...]], ...]]:
+    """Give the RACI matrix: role columns (those named in any RACI) and per process its letters."""
+    processes = playbook.of_kind("processes")
+    named = {str(role) for p in processes for role in dict(p.fields.get("raci", {}))}
+    roles = tuple(
+        r
+        for r in sorted(playbook.of_kind("roles"), key=lambda r: (r.title.lower(), r.id))
+        if r.id in named
+    )
+    rows = tuple(
+        (
+            process,
+            tuple(str(dict(process.fields.get("raci", {})).get(role.id, "")) for role in roles),
+        )
+        for process in sorted(processes, key=lambda p: (p.title.lower(), p.id))
+    )
+    return roles, rows

@@ -1,0 +1,45 @@
+"""Point Markdown links to playbook source files at the generated page of that entity."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+
+from generator.site.paths import relative_url
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+# A link target after `](`, or in a `[label]: target` definition; `<...>` brackets allowed.
+_TARGET = re.compile(r"(\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s<>()]+)", re.MULTILINE)
+
+
+def _page_target(
+    target: str, source: str, page: str, pages_by_source: Mapping[str, str]
+) -> str | None:
+    path, _, anchor = target.partition("#")
+    path = path.split("?", 1)[0]
+    if not path or _SCHEME.match(path) or path.startswith("/"):
+        return None
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
+    destination = pages_by_source.get(resolved)
+    return None if destination is None else relative_url(page, destination, anchor)
+
+
+def rewrite_links(text: str, source: str, page: str, pages_by_source: Mapping[str, str]) -> str:
+    """Give the Markdown with links to playbook files (`../roles/x.yml`) aimed at their pages.
+
+    `source` is the repository path of the file the text comes from, `page` the generated page it
+    appears on. Only link targets (after `](` or in a `[label]: target` definition) change; a
+    regular expression finds them, as parsing every text again would cost more than the rest of
+    rendering.
+    """
+    if "](" not in text and "]:" not in text:
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        new = _page_target(match[2], source, page, pages_by_source)
+        return match[0] if new is None else match[1] + new
+
+    return _TARGET.sub(replace, text)

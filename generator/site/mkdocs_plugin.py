@@ -1,0 +1,90 @@
+"""The MkDocs adapter: run the pipeline before MkDocs reads docs_dir. The only engine-aware code."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config as MkDocsBaseConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+
+from generator.checks.report import format_text
+from generator.config import Config, load_config
+from generator.errors import PlaybookError
+from generator.model import Severity
+from generator.site.generate import Generated, generate
+from generator.site.render import SiteSettings
+from generator.site.settings import protected_folders
+from generator.site.write import write_tree
+
+log = logging.getLogger("mkdocs.plugins.playbook")
+
+
+class PlaybookPluginConfig(MkDocsBaseConfig):  # type: ignore[no-untyped-call]
+    """Options of the `playbook` plugin in mkdocs.yml."""
+
+    root = config_options.Optional(config_options.Type(str))
+    """Repository root; defaults to the folder of mkdocs.yml."""
+
+
+class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyped-call]
+    """Validates and renders the playbook into `docs_dir`, then lets MkDocs build it."""
+
+    def __init__(self) -> None:
+        self.prepared: Generated | None = None
+        """Set by `playbook build`, which has already validated and rendered."""
+        self.repository: Config | None = None
+
+    def on_config(self, config: Any) -> Any:
+        root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
+        try:
+            repository = load_config(root)
+            generated = self.prepared or generate(
+                repository, _settings(repository, config), repository.strict or bool(config.strict)
+            )
+        except PlaybookError as error:
+            raise PluginError(f"playbook: {error}") from error
+        self.prepared, self.repository = None, repository
+        report = format_text(generated.validation.issues, len(generated.validation.playbook))
+        if not generated.rendered:
+            # Raised before anything is written: the previous docs folder and site stay as they are.
+            raise PluginError("the playbook has problems; nothing was built\n" + report)
+        for issue in generated.validation.issues:
+            if issue.severity is Severity.WARNING:
+                s = issue.source
+                log.warning(f"{s.path}:{s.line}:{s.column}: warning[{issue.rule}]: {issue.message}")
+        try:
+            write_tree(generated.files, Path(config.docs_dir), root, protected_folders(repository))
+        except PlaybookError as error:
+            raise PluginError(f"playbook: {error}") from error
+        if config.nav is None:
+            config.nav = generated.nav
+        return config
+
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
+        # Generated pages have no source of their own in docs_dir: the edit button goes to the
+        # entity's file in playbook/ when the renderer named one, and is hidden otherwise.
+        edit_url = page.meta.get("edit_url")
+        page.edit_url = edit_url if isinstance(edit_url, str) else None
+        return markdown
+
+    def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
+        repository = self.repository
+        if repository is not None:
+            for folder in (repository.content_dir, repository.schema_dir, repository.template_dir):
+                if folder.is_dir():
+                    server.watch(str(folder))
+        return server
+
+
+def _settings(repository: Config, config: Any) -> SiteSettings:
+    return SiteSettings(
+        template_dir=repository.template_dir,
+        site_name=str(config.site_name),
+        repo_url=config.repo_url,
+        edit_uri=config.edit_uri,
+        edit_uri_template=config.edit_uri_template,
+    )

@@ -1,0 +1,380 @@
+"""Render the validated playbook into a Markdown tree: {relative path: text}. Writes nothing."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urljoin
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from generator.errors import ConfigError
+from generator.export import export_model
+from generator.model import Entity, History, Playbook
+from generator.pipeline import Validation
+from generator.site import paths, sanitize
+from generator.site.context import SiteIndex, backlink_groups, build_index, field_views, raci_rows
+from generator.site.links import rewrite_links
+from generator.site.mermaid import flowchart
+from generator.site.reference import field_docs, shared_field_docs
+from generator.site.text import code_span, first_date, plain_inline, table_cell, yaml_quote
+
+DEFAULT_SITE_NAME = "Product Operations Playbook"
+PAGE_TEMPLATES = "pages"
+ASSET_TEMPLATES = "assets"
+ENTITY_BOOST = 2
+"""Search weight of an entity page: its title, id and key fields outrank mentions elsewhere."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteSettings:
+    """What rendering needs besides the content: where templates are, names and edit links."""
+
+    template_dir: Path
+    site_name: str = DEFAULT_SITE_NAME
+    repo_url: str | None = None
+    edit_uri: str | None = None
+    """Joined to `repo_url`, then the source path: `edit/main/` -> `<repo>/edit/main/playbook/…`."""
+    edit_uri_template: str | None = None
+    """Alternative to `edit_uri`: `{path}` is replaced by the source path."""
+
+    def edit_url(self, source: str) -> str | None:
+        """Give the address that edits a source file on the git host, if one is configured."""
+        if self.edit_uri_template:
+            noext = source.rsplit(".", 1)[0]
+            return urljoin(
+                _dir(self.repo_url), self.edit_uri_template.format(path=source, path_noext=noext)
+            )
+        if self.edit_uri is not None and (self.repo_url or "://" in self.edit_uri):
+            return urljoin(_dir(self.repo_url), _dir(self.edit_uri)) + source
+        return None
+
+
+def _dir(url: str | None) -> str:
+    return "" if not url else url if url.endswith("/") else url + "/"
+
+
+@dataclass(frozen=True, slots=True)
+class PageTools:
+    """Helpers bound to one page: links relative to it, Markdown from content made safe."""
+
+    path: str
+    playbook: Playbook
+    index: SiteIndex
+
+    def url(self, target: str, anchor: str = "") -> Markup:
+        """Give the relative link from this page to another generated file."""
+        return Markup(paths.relative_url(self.path, target, anchor))
+
+    def entity(self, key: str) -> Entity | None:
+        kind, _, entity_id = key.partition("/")
+        return self.playbook.get(kind, entity_id)
+
+    def link(self, key: str, text: str | None = None) -> Markup:
+        """Give a Markdown link to an entity's page, or its key as plain text if it is gone."""
+        entity = self.entity(key)
+        label = text if text is not None else (entity.title if entity else key)
+        if entity is None:
+            return inline(label)
+        target = paths.entity_page(entity.kind, entity.id)
+        return Markup(f"[{inline(label)}]({paths.relative_url(self.path, target)})")
+
+    def ref(self, ref_kind: str | None, value: str) -> Markup:
+        """Give a link for a reference field's value: an `id`, or a `kind/id` if any kind goes."""
+        return self.link(value if ref_kind in (None, "*") else f"{ref_kind}/{value}")
+
+    def external(self, url: str) -> Markup:
+        """Give an https address as a link to itself; anything else as plain text."""
+        if not url.startswith("https://") or any(c.isspace() for c in url):
+            return Markup(inline(url))
+        return Markup(f"[{inline(url)}]({quote(url, safe=_URL_SAFE)})")
+
+    def md(self, text: str, origin: Entity) -> Markup:
+        """Give Markdown from `origin`'s content with its links aimed at pages, made safe."""
+        rewritten = rewrite_links(text, origin.source.path, self.path, self.index.pages_by_source)
+        return Markup(sanitize.safe_markdown(rewritten).strip("\n"))
+
+
+_URL_SAFE = "/:?#&=%@+~!$*,;-._"
+"""Characters kept as they are in an external link; brackets, quotes and spaces are encoded."""
+
+
+def inline(text: str) -> Markup:
+    """Give plain text as inline Markdown showing exactly that text: syntax and HTML escaped.
+
+    Quotes are left alone: generated Markdown never puts plain text inside an HTML attribute.
+    """
+    escaped = plain_inline(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup(escaped)
+
+
+def html_text(text: Any) -> Markup:
+    """Give text for a raw HTML block, where Markdown is not read: HTML escaping only."""
+    return escape(" ".join(str(text).split()))
+
+
+def _finalize(value: Any) -> Any:
+    """Make every plain value printed by a template show as text, never as Markdown syntax."""
+    if isinstance(value, Markup) or value is None:
+        return "" if value is None else value
+    if isinstance(value, str):
+        return inline(value)
+    return value
+
+
+def template_environment(template_dir: Path) -> Environment:
+    """Give the Jinja2 environment: autoescape on, undefined names fail, plain text escaped."""
+    if not (template_dir / PAGE_TEMPLATES).is_dir():
+        raise ConfigError(f"no page templates at {template_dir / PAGE_TEMPLATES}")
+    env = Environment(
+        loader=FileSystemLoader(str(template_dir / PAGE_TEMPLATES)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["yaml"] = lambda text: Markup(yaml_quote(str(text)))
+    env.filters["cell"] = lambda markdown: Markup(table_cell(str(markdown)))
+    env.filters["html"] = html_text
+    env.filters["code"] = lambda text: Markup(code_span(str(text)))
+    env.filters["date"] = first_date
+    env.filters["label"] = lambda text: str(text).replace("-", " ").replace("_", " ").capitalize()
+    env.filters["schema_md"] = lambda text: Markup(sanitize.safe_markdown(str(text)))
+    env.globals["front_matter"] = front_matter
+    env.globals["backlink_groups"] = backlink_groups
+    return env
+
+
+def front_matter(
+    title: str,
+    description: str = "",
+    edit_url: str | None = None,
+    boost: float | None = None,
+    exclude: bool = False,
+) -> Markup:
+    """Give a page's YAML front matter: title, meta description, edit link and search tuning.
+
+    Title and description are HTML-escaped here because themes print them into `<title>` and a
+    `<meta>` attribute without escaping: a quote or `</title>` in content must stay text.
+    """
+    lines = ["---", f"title: {yaml_quote(html_text(title))}"]
+    if description:
+        lines.append(f"description: {yaml_quote(html_text(description))}")
+    if edit_url:
+        lines.append(f"edit_url: {yaml_quote(edit_url)}")
+    if exclude:
+        lines += ["search:", "  exclude: true"]
+    elif boost is not None:
+        lines += ["search:", f"  boost: {boost}"]
+    return Markup("\n".join([*lines, "---"]) + "\n")
+
+
+@dataclass(slots=True)
+class Tree:
+    """The generated files as they are gathered; a path can be given only once."""
+
+    files: dict[str, str] = field(default_factory=dict)
+
+    def add(self, path: str, text: str) -> None:
+        if path in self.files:
+            raise ValueError(f"two generated files want the path {path}")
+        self.files[path] = text
+
+
+def render_site(validation: Validation, history: History, settings: SiteSettings) -> dict[str, str]:
+    """Give every generated file, sorted by path: pages, navigation, model JSON, assets."""
+    playbook = validation.playbook
+    _check_kind_names(playbook)
+    index = build_index(playbook, validation.schemas)
+    env = template_environment(settings.template_dir)
+    shared = {"site_name": settings.site_name, "kinds": playbook.kinds, "paths": paths}
+
+    def page(path: str, template: str, **values: Any) -> None:
+        tools = PageTools(path, playbook, index)
+        text = env.get_template(template).render(page=tools, **shared, **values)
+        tree.add(path, _with_abbreviations(text, index.abbreviations, abbreviation_pattern))
+
+    abbreviation_pattern = _abbreviation_pattern(index.abbreviations)
+    tree = Tree()
+    page(paths.HOME, "home.md.j2", counts=_counts(playbook), start_here=_start_here(playbook))
+    for kind, spec in playbook.kinds.items():
+        page(
+            paths.catalogue_page(kind),
+            "catalogue.md.j2",
+            spec=spec,
+            groups=catalogue_groups(playbook, kind),
+        )
+        kind_schema = validation.schemas.kinds[kind]
+        template = env.select_template([f"kinds/{kind}.md.j2", "entity.md.j2"])
+        for entity in playbook.of_kind(kind):
+            page(
+                paths.entity_page(kind, entity.id),
+                template.name or "entity.md.j2",
+                entity=entity,
+                spec=spec,
+                fields=field_views(entity, kind_schema),
+                backlinks=index.backlinks.get(entity.key, ()),
+                history=history.entities.get(entity.key),
+                edit_url=settings.edit_url(entity.source.path),
+                boost=ENTITY_BOOST,
+                diagram=_diagram(playbook, entity),
+            )
+    roles, rows = raci_rows(playbook)
+    page(paths.RACI, "raci.md.j2", roles=roles, rows=rows)
+    page(paths.CHANGELOG, "changelog.md.j2", history=history)
+    page(paths.TAGS, "tags.md.j2", tags=index.tags)
+    kind_schemas = [validation.schemas.kinds[k] for k in playbook.kinds]
+    page(
+        paths.REFERENCE,
+        "reference.md.j2",
+        shared_fields=shared_field_docs(kind_schemas),
+        reference=[(k, [d for d in field_docs(k) if not d.shared]) for k in kind_schemas],
+    )
+    tree.add(
+        paths.MODEL_JSON, json.dumps(export_model(validation), indent=2, ensure_ascii=False) + "\n"
+    )
+    tree.add(
+        paths.NAV,
+        yaml.safe_dump({"nav": navigation(playbook)}, sort_keys=False, allow_unicode=True),
+    )
+    for path, text in _assets(settings.template_dir / ASSET_TEMPLATES):
+        tree.add(path, text)
+    return dict(sorted(tree.files.items()))
+
+
+def navigation(playbook: Playbook) -> list[dict[str, str]]:
+    """Give the navigation: home, the kind catalogues, then the site-wide pages; no entities."""
+    return [
+        {"Home": paths.HOME},
+        *({spec.plural: paths.catalogue_page(kind)} for kind, spec in playbook.kinds.items()),
+        {"RACI matrix": paths.RACI},
+        {"Tags": paths.TAGS},
+        {"Changelog": paths.CHANGELOG},
+        {"Contributor reference": paths.REFERENCE},
+    ]
+
+
+def _check_kind_names(playbook: Playbook) -> None:
+    taken = {
+        p.removesuffix(".md") for p in (paths.RACI, paths.CHANGELOG, paths.TAGS, paths.REFERENCE)
+    }
+    clash = sorted(set(playbook.kinds) & (taken | paths.RESERVED_FOLDERS | {"index"}))
+    if clash:
+        raise ConfigError(
+            f"kind folder name(s) {', '.join(clash)} are taken by site pages; rename the kind"
+        )
+
+
+def _counts(playbook: Playbook) -> list[tuple[str, Any, int]]:
+    return [
+        (kind, spec, len(playbook.entities.get(kind, {}))) for kind, spec in playbook.kinds.items()
+    ]
+
+
+def _start_here(playbook: Playbook) -> list[Entity]:
+    guides = sorted(playbook.of_kind("guides"), key=_ordered)
+    return guides[:3]
+
+
+def _ordered(entity: Entity) -> tuple[int, str, str]:
+    order = entity.fields.get("order")
+    return (order if isinstance(order, int) else 10_000, entity.title.lower(), entity.id)
+
+
+def _titled(entity: Entity) -> tuple[str, str]:
+    return (entity.title.lower(), entity.id)
+
+
+Grouping = Callable[[Playbook, list[Entity]], Iterator[tuple[str, list[Entity]]]]
+
+
+def _by_field(field: str, labels: Mapping[str, str] | None = None) -> Grouping:
+    def group(playbook: Playbook, entities: list[Entity]) -> Iterator[tuple[str, list[Entity]]]:
+        values = sorted({str(e.fields.get(field, "")) for e in entities})
+        for value in values:
+            members = sorted(
+                (e for e in entities if str(e.fields.get(field, "")) == value), key=_titled
+            )
+            name = (labels or {}).get(value) or (
+                value.replace("-", " ").capitalize() if value else "Other"
+            )
+            yield name, members
+
+    return group
+
+
+def _by_first_pillar(
+    playbook: Playbook, entities: list[Entity]
+) -> Iterator[tuple[str, list[Entity]]]:
+    pillars = sorted(playbook.of_kind("pillars"), key=_ordered)
+    homes: dict[str, list[Entity]] = {}
+    for entity in entities:
+        first = next(iter(entity.fields.get("pillars", ())), "")
+        homes.setdefault(str(first), []).append(entity)
+    for pillar in pillars:
+        if pillar.id in homes:
+            yield pillar.title, sorted(homes.pop(pillar.id), key=_titled)
+    rest = sorted((e for members in homes.values() for e in members), key=_titled)
+    if rest:
+        yield "Other", rest
+
+
+GROUPINGS: dict[str, Grouping] = {
+    "roles": _by_field("type", {"core": "Core roles", "partner": "Partner roles"}),
+    "tools": _by_field("category"),
+    "processes": _by_first_pillar,
+}
+
+
+def catalogue_groups(playbook: Playbook, kind: str) -> list[tuple[str, list[Entity]]]:
+    """Give a kind's catalogue as (group, entities): tools by category, processes by pillar."""
+    entities = playbook.of_kind(kind)
+    grouping = GROUPINGS.get(kind)
+    if grouping is not None:
+        return list(grouping(playbook, entities))
+    return [("", sorted(entities, key=_ordered))] if entities else []
+
+
+def _diagram(playbook: Playbook, entity: Entity) -> Markup | None:
+    steps = entity.fields.get("steps")
+    if entity.kind != "processes" or not isinstance(steps, list) or not steps:
+        return None
+    pairs = []
+    for step in steps:
+        role = playbook.get("roles", str(step.get("role", "")))
+        pairs.append((str(step.get("name", "")), role.title if role else str(step.get("role", ""))))
+    return Markup(flowchart(pairs))
+
+
+def _abbreviation_pattern(abbreviations: Mapping[str, str]) -> re.Pattern[str] | None:
+    if not abbreviations:
+        return None
+    alternatives = "|".join(re.escape(a) for a in sorted(abbreviations, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])")
+
+
+def _with_abbreviations(
+    text: str, abbreviations: Mapping[str, str], pattern: re.Pattern[str] | None
+) -> str:
+    """Give the page with an `*[KPI]: ...` line for each glossary abbreviation it uses."""
+    used = sorted(set(pattern.findall(text))) if pattern is not None else []
+    if not used:
+        return text
+    lines = "".join(f"*[{a}]: {abbreviations[a]}\n" for a in used)
+    return text.rstrip("\n") + "\n\n" + lines
+
+
+def _assets(folder: Path) -> Iterator[tuple[str, str]]:
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            yield f"{paths.ASSETS}/{path.relative_to(folder).as_posix()}", path.read_text("utf-8")

@@ -1,0 +1,67 @@
+"""Site settings read from mkdocs.yml without the engine, for commands that only render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.config import Config
+from generator.errors import ConfigError
+from generator.site.render import DEFAULT_SITE_NAME, SiteSettings
+
+MKDOCS_FILE = "mkdocs.yml"
+DEFAULT_DOCS_DIR = "build/docs"
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml; engine-specific tags (`!!python/name:`, `!ENV`) become None."""
+
+
+def _unknown_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_TolerantLoader.add_multi_constructor("", _unknown_tag)
+
+
+def read_mkdocs_yml(root: Path) -> dict[str, Any]:
+    """Give the top-level settings of the repository's mkdocs.yml ({} when there is none)."""
+    path = root / MKDOCS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = yaml.load(path.read_text("utf-8"), Loader=_TolerantLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from error
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected settings (`name: value` lines)")
+    return data
+
+
+def site_settings(config: Config, mkdocs: dict[str, Any]) -> SiteSettings:
+    """Give rendering settings from the repository and its mkdocs.yml values."""
+
+    def text(name: str) -> str | None:
+        value = mkdocs.get(name)
+        return value if isinstance(value, str) else None
+
+    return SiteSettings(
+        template_dir=config.template_dir,
+        site_name=text("site_name") or DEFAULT_SITE_NAME,
+        repo_url=text("repo_url"),
+        edit_uri=text("edit_uri"),
+        edit_uri_template=text("edit_uri_template"),
+    )
+
+
+def docs_dir(config: Config, mkdocs: dict[str, Any]) -> Path:
+    """Give the generated Markdown folder mkdocs.yml names (`build/docs` by default)."""
+    value = mkdocs.get("docs_dir")
+    return config.root / (value if isinstance(value, str) else DEFAULT_DOCS_DIR)
+
+
+def protected_folders(config: Config) -> tuple[Path, ...]:
+    """Give the folders no generated output may replace or enter."""
+    return (config.content_dir, config.schema_dir, config.template_dir)

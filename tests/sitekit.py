@@ -1,0 +1,278 @@
+"""Site test helpers: a small playbook of every kind, a synthetic large one, a link checker."""
+
+from __future__ import annotations
+
+import posixpath
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+REPO_URL = "https://github.com/example-org/playbook"
+
+HOSTILE_TITLE = '<script>alert(1)</script> *x* [y](javascript:alert(2)) {: onclick="alert(3)" }'
+
+FIXTURE: dict[str, str] = {
+    "playbook/roles/product-manager.yml": """\
+title: Product manager
+summary: Owns the problem and the outcome for one product area.
+owners: ["@acme/product"]
+type: core
+mission: |
+  Decide what to build and why, together with the
+  [product ops manager](../roles/product-ops-manager.yml).
+responsibilities:
+  - Set the product strategy for the area
+works_with: [product-ops-manager]
+tags: [strategy]
+""",
+    "playbook/roles/product-ops-manager.yml": """\
+title: Product ops manager
+summary: Runs the operating system of the product organisation.
+owners: ["@acme/product-ops"]
+type: core
+mission: Make product work measurable and repeatable; track every KPI that matters.
+responsibilities:
+  - Run the feedback loop
+tags: [strategy, data]
+""",
+    "playbook/pillars/data-insights.md": """\
+---
+title: Data and insights
+summary: Give teams the data they need to decide.
+owners: ["@acme/product-ops"]
+order: 1
+practices:
+  - name: Dashboards
+    description: Build one dashboard per [KPI](../glossary/kpi.yml) that a team owns.
+    tools: [amplitude]
+metrics: [activation-rate]
+tags: [data]
+---
+Data helps teams decide. The [feedback loop](../processes/feedback-loop.yml#steps) feeds it.
+""",
+    "playbook/tools/amplitude.yml": """\
+title: Amplitude
+summary: Product analytics for events, funnels and retention.
+owners: ["@acme/data"]
+category: analytics
+website: https://amplitude.com/
+used_for:
+  - Funnels and retention
+pillars: [data-insights]
+tags: [data]
+""",
+    "playbook/tools/hostile.yml": f"""\
+title: '{HOSTILE_TITLE.replace("'", "''")}'
+summary: 'A <b>tool</b> whose fields try to inject <img src=x onerror=alert(4)> markup.'
+owners: ["@acme/data"]
+category: feedback
+used_for:
+  - '<img src=x onerror=alert(5)>'
+notes: |
+  <script>alert(6)</script> Raw HTML in Markdown is shown as text.
+""",
+    "playbook/processes/feedback-loop.yml": """\
+title: Run the feedback loop
+summary: Collect, triage and answer customer feedback every month.
+owners: ["@acme/product-ops"]
+purpose: |
+  Turn what customers say into decisions, with events from [Amplitude](../tools/amplitude.yml)
+  and the [brief](../templates/brief.md).
+trigger: The first Monday of the month.
+cadence: monthly
+owner: product-ops-manager
+pillars: [data-insights]
+raci:
+  product-ops-manager: A
+  product-manager: R
+inputs:
+  - Feedback from every channel
+outputs:
+  - A triaged feedback log
+steps:
+  - name: 'Collect "feedback" [all] --> end; click'
+    role: product-manager
+    description: Gather feedback from support and sales.
+    tools: [amplitude, hostile]
+  - name: Review and decide
+    role: product-ops-manager
+    description: Decide what to act on and track the KPI.
+    templates: [brief]
+metrics: [activation-rate]
+templates: [brief]
+tags: [feedback]
+""",
+    "playbook/metrics/activation-rate.yml": """\
+title: Activation rate
+summary: Share of new accounts that reach the first moment of value.
+owners: ["@acme/data"]
+definition: The share of sign-ups that complete the key action within seven days.
+formula: activated accounts / new accounts
+unit: percent
+direction: up
+owner: product-manager
+data_sources: [amplitude]
+""",
+    "playbook/templates/brief.md": """\
+---
+title: Problem brief
+summary: One page that states a problem before anyone designs a solution.
+owners: ["@acme/product"]
+owner: product-manager
+processes: [feedback-loop]
+---
+## Problem
+
+What is the problem, and for whom?
+""",
+    "playbook/guides/using-this-playbook.md": """\
+---
+title: Using this playbook
+summary: How the playbook is organised and where to start.
+owners: ["@acme/product-ops"]
+order: 1
+---
+Start with the [product manager](../roles/product-manager.yml) role.
+""",
+    "playbook/faq/what-is-product-ops.yml": """\
+title: What is product ops?
+summary: The function that makes product work run smoothly.
+owners: ["@acme/product-ops"]
+answer: It is described by the [pillars](../pillars/data-insights.md).
+""",
+    "playbook/glossary/kpi.yml": """\
+title: Key performance indicator
+summary: A number that shows whether work is on track.
+owners: ["@acme/data"]
+abbreviation: KPI
+definition: A measurable value that shows progress towards an objective.
+""",
+    "playbook/frameworks/rice.md": """\
+---
+title: RICE scoring
+summary: Rank ideas by reach, impact, confidence and effort.
+owners: ["@acme/product"]
+when_to_use:
+  - Comparing many ideas
+processes: [feedback-loop]
+---
+Score each idea and sort by the result.
+""",
+}
+
+
+def make_site_repo(base: Path, files: dict[str, str] | None = None) -> Path:
+    """Create a repository with the project's schemas, templates, mkdocs.yml and a playbook."""
+    base.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "schemas", base / "schemas")
+    shutil.copytree(ROOT / "site_templates", base / "site_templates")
+    shutil.copy(ROOT / "mkdocs.yml", base / "mkdocs.yml")
+    for rel, text in (FIXTURE if files is None else files).items():
+        path = base / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (base / "playbook").mkdir(exist_ok=True)
+    return base
+
+
+def synthetic_playbook(entities: int) -> dict[str, str]:
+    """Give a valid playbook of about `entities` entries across kinds, linked like a real one."""
+    roles = max(2, entities // 20)
+    tools = max(2, entities // 10)
+    processes = max(1, entities // 4)
+    terms = max(1, entities // 10)
+    rest = max(0, entities - roles - tools - processes - terms - 1)
+    files: dict[str, str] = {
+        "playbook/pillars/core.md": "---\ntitle: Core\nsummary: The core pillar.\n"
+        'owners: ["@acme/ops"]\norder: 1\npractices:\n  - name: Practice\n'
+        "    description: Do the work.\n    tools: [tool-0]\n---\nThe core pillar.\n",
+    }
+    for n in range(roles):
+        files[f"playbook/roles/role-{n}.yml"] = (
+            f"title: Role {n}\nsummary: Role number {n} in the organisation.\n"
+            f'owners: ["@acme/ops"]\ntype: core\nmission: Do the work of role {n}.\n'
+            f"responsibilities: [Own area {n}]\nworks_with: [role-{(n + 1) % roles}]\n"
+        )
+    for n in range(tools):
+        files[f"playbook/tools/tool-{n}.yml"] = (
+            f"title: Tool {n} suite\nsummary: Tool number {n} for analytics work.\n"
+            f'owners: ["@acme/ops"]\ncategory: analytics\nused_for: [Analysis {n}]\n'
+            "pillars: [core]\n"
+        )
+    for n in range(processes):
+        a, r = f"role-{n % roles}", f"role-{(n + 1) % roles}"
+        steps = "".join(
+            f"  - name: Step {s} of process {n}\n    role: {r}\n"
+            f"    description: Do step {s}; see [the tool](../tools/tool-{(n + s) % tools}.yml).\n"
+            f"    tools: [tool-{(n + s) % tools}]\n"
+            for s in range(4)
+        )
+        files[f"playbook/processes/process-{n}.yml"] = (
+            f"title: Process {n}\nsummary: Process number {n}, run every month.\n"
+            f'owners: ["@acme/ops"]\n'
+            f"purpose: Keep area {n} running with the [owner](../roles/{a}.yml).\n"
+            f"trigger: Month start.\ncadence: monthly\nowner: {a}\npillars: [core]\n"
+            f"raci:\n  {a}: A\n  {r}: R\ninputs: [Input {n}]\noutputs: [Output {n}]\n"
+            f"steps:\n{steps}tags: [tag-{n % 7}]\n"
+        )
+    for n in range(terms):
+        files[f"playbook/glossary/term-{n}.yml"] = (
+            f"title: Term {n}\nsummary: Term number {n}.\n"
+            f'owners: ["@acme/ops"]\nabbreviation: T{n}X\ndefinition: What term {n} means.\n'
+        )
+    for n in range(rest):
+        files[f"playbook/faq/question-{n}.yml"] = (
+            f"title: Question {n}?\nsummary: Question number {n}.\n"
+            f'owners: ["@acme/ops"]\nanswer: See [process {n % processes}]'
+            f"(../processes/process-{n % processes}.yml) and T{n % terms}X.\n"
+        )
+    return files
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and ((tag == "a" and name == "href") or (name == "src" and tag != "iframe")):
+                self.targets.append(value)
+            if value and tag == "link" and name == "href":
+                self.targets.append(value)
+
+
+def broken_links(site: Path) -> list[str]:
+    """Give `page -> target` for each internal link or asset of a built site that goes nowhere."""
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        parser = _Links()
+        parser.feed(page.read_text("utf-8"))
+        base = page.relative_to(site).parent.as_posix()
+        for target in parser.targets:
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            path = unquote(parts.path)
+            resolved = (
+                posixpath.normpath(posixpath.join(base, path))
+                if not path.startswith("/")
+                else path[1:]
+            )
+            candidate = site / resolved
+            if candidate.is_dir():
+                candidate = candidate / "index.html"
+            if not candidate.is_file():
+                broken.append(f"{page.relative_to(site)} -> {target}")
+    return broken
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Give every file under `folder` by relative path, with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

@@ -1,0 +1,101 @@
+"""Links found without a full Markdown parse are exactly the links markdown-it finds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.checks import references
+from generator.checks.references import MarkdownLink, markdown_links
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CASES = [
+    "see [a](b.yml) and [c](d.md)", "[a\nb](x.yml)", "[a\n\nb](x.yml)", "# [a\nb](x.yml)",
+    "[a\n- b](x.yml)", "[a\n1. b](c)", "[a\n12 b](c)", "[a\n_b](c)", "[a\n1) b](c)",
+    "[a](https://example.com/x?y=1#z)", "[a](javascript:alert(1))", "[a](javascript:x)",
+    "![img](pic.png)", '[a](b "t")', "[a] (b)", "[a][b]", "[[a]](b)", "    [a](b)", "`[a](b)`",
+    "<a href=x>[a](b)</a>", "[a](<b c>)", "[a](b%20c)", "[a](café.yml)",
+    "| x | [a](b) |\n|---|---|\n| y | z |", "| x | [a\nb](c) |", "x\n===\n[a](b)", "[a](b)[c](d)",
+    "[a](b) [a](b)", "* [a](b)\n* [c](d)", "1. [a](b)", "[a](b)\n---", "text ](b) [x",
+    "[a](b)\n[a]: c", "[a](mailto:x@y.com)", "[a](HTTPS://EXAMPLE.COM)", "[a](vbscript:x)",
+    "[a](data:image/png;base64,xx)", "[a](#frag)", "[a](//host/x)", "[a](/abs)",
+    "[a](b)\n  [c\n  d](e)", "> [a](b)", "[a](b)\\", "[a]\n(b)", "~~~\n[a](b)\n~~~", "[a](b&c)",
+    "[a](../roles/x.yml)\n\n    [b](c)", "\t[a](b)", "[a|b](c)", "[a](b|c)",
+]  # fmt: skip
+
+
+def full_parse(text: str) -> list[MarkdownLink]:
+    """The links markdown-it finds, the way markdown_links finds them without a fast path."""
+    from markdown_it import MarkdownIt
+
+    links = []
+    lines = text.split("\n")
+    for token in references._parser(MarkdownIt).parse(text):
+        if token.type != "inline" or not token.children or token.map is None:
+            continue
+        for child in token.children:
+            attr = {"link_open": "href", "image": "src"}.get(child.type)
+            target = child.attrs.get(attr) if attr else None
+            if isinstance(target, str):
+                line, column = references._find(lines, token.map[0], token.map[1], target)
+                links.append(MarkdownLink(line, column, target))
+    return links
+
+
+def markdown_texts() -> list[str]:
+    """Every Markdown text of the bundled playbook: bodies and YAML string values with links."""
+    texts: list[str] = []
+
+    def strings(value: object) -> list[str]:
+        if isinstance(value, str):
+            return [value]
+        if isinstance(value, dict):
+            return [s for v in value.values() for s in strings(v)]
+        if isinstance(value, list):
+            return [s for v in value for s in strings(v)]
+        return []
+
+    for path in sorted((ROOT / "playbook").glob("*/*")):
+        text = path.read_text("utf-8")
+        if path.suffix == ".md":
+            front, _, body = text.removeprefix("---\n").partition("\n---\n")
+            texts.append(body)
+            text = front
+        try:
+            texts.extend(s for s in strings(yaml.safe_load(text)) if "](" in s)
+        except yaml.YAMLError:
+            continue
+    return texts
+
+
+@pytest.mark.parametrize("text", CASES)
+def test_same_links_as_markdown_it(text: str) -> None:
+    fast = references._plain_links(text)
+    if fast is None:
+        return  # not sure: markdown_links parses it fully
+    slow = full_parse(text)
+    assert [link.target for link in fast] == [link.target for link in slow]
+    if len({link.target for link in slow}) == len(slow):  # a repeated target is found at its first
+        assert fast == slow
+
+
+def test_same_links_on_the_bundled_playbook() -> None:
+    texts = markdown_texts()
+    for text in texts:
+        fast = references._plain_links(text)
+        if fast is not None:
+            assert [link.target for link in fast] == [link.target for link in full_parse(text)]
+
+
+def test_fast_path_is_taken_for_plain_links() -> None:
+    text = "Ask the [product manager](../roles/product-manager.yml).\nThen [review\nit](../x.md)."
+    assert references._plain_links(text) is not None
+    assert [link.target for link in markdown_links(text)] == ["../roles/product-manager.yml", "../x.md"]
+
+
+def test_code_and_html_still_get_a_full_parse() -> None:
+    assert references._plain_links("`[a](b)` and [c](d)") is None
+    assert [link.target for link in markdown_links("`[a](b)` and [c](d)")] == ["d"]

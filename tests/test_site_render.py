@@ -1,0 +1,342 @@
+"""The Markdown tree: structure, links, backlinks, edit links, escaping, history, determinism."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+from sitekit import FIXTURE, HOSTILE_TITLE, REPO_URL, make_site_repo
+
+from generator.config import load_config
+from generator.export import export_model
+from generator.model import ChangelogEntry, Commit, EntityChange, EntityHistory, History, Release
+from generator.pipeline import Validation, validate_playbook
+from generator.site import paths
+from generator.site.mermaid import flowchart, label
+from generator.site.render import SiteSettings, render_site
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return make_site_repo(tmp_path / "repo")
+
+
+@pytest.fixture
+def validation(repo: Path) -> Validation:
+    result = validate_playbook(load_config(repo))
+    assert not result.failed(), result.issues
+    return result
+
+
+def settings(repo: Path) -> SiteSettings:
+    return SiteSettings(
+        template_dir=repo / "site_templates", repo_url=REPO_URL, edit_uri="edit/main/"
+    )
+
+
+def render(repo: Path, validation: Validation, history: History | None = None) -> dict[str, str]:
+    return render_site(validation, history or History(), settings(repo))
+
+
+def front_matter(page: str) -> dict[str, object]:
+    _, head, _ = page.split("---\n", 2)
+    data = yaml.safe_load(head)
+    assert isinstance(data, dict)
+    return data
+
+
+def to_html(page: str) -> str:
+    """Convert a generated page with the site's Markdown extensions (front matter removed)."""
+    body = page.split("---\n", 2)[2]
+    return markdown.markdown(
+        body,
+        extensions=["abbr", "admonition", "tables", "toc", "pymdownx.superfences"],
+        extension_configs={
+            "pymdownx.superfences": {
+                "custom_fences": [{"name": "mermaid", "class": "mermaid", "format": _fence}]
+            }
+        },
+    )
+
+
+def _fence(
+    source: str, language: str, class_name: str, options: object, md: object, **kw: object
+) -> str:
+    from generator.site.fences import mermaid_fence
+
+    return mermaid_fence(source, language, class_name, options, md, **kw)
+
+
+def test_tree_has_home_catalogues_entity_pages_and_site_pages(
+    repo: Path, validation: Validation
+) -> None:
+    files = render(repo, validation)
+    assert list(files) == sorted(files)
+    for kind in validation.playbook.kinds:
+        assert paths.catalogue_page(kind) in files
+    for entity in validation.playbook:
+        assert paths.entity_page(entity.kind, entity.id) in files
+    for page in (
+        paths.HOME,
+        paths.RACI,
+        paths.CHANGELOG,
+        paths.TAGS,
+        paths.REFERENCE,
+        paths.MODEL_JSON,
+    ):
+        assert page in files
+    assert "assets/playbook.css" in files
+    assert json.loads(files[paths.MODEL_JSON]) == json.loads(json.dumps(export_model(validation)))
+
+
+def test_navigation_lists_catalogues_not_entities(repo: Path, validation: Validation) -> None:
+    nav = yaml.safe_load(render(repo, validation)[paths.NAV])["nav"]
+    targets = [next(iter(item.values())) for item in nav]
+    assert targets[0] == paths.HOME
+    assert {paths.catalogue_page(k) for k in validation.playbook.kinds} <= set(targets)
+    assert {paths.RACI, paths.CHANGELOG, paths.TAGS, paths.REFERENCE} <= set(targets)
+    assert not {paths.entity_page(e.kind, e.id) for e in validation.playbook} & set(targets)
+
+
+def test_links_to_source_files_point_at_generated_pages(repo: Path, validation: Validation) -> None:
+    files = render(repo, validation)
+    process = files["processes/feedback-loop.md"]
+    assert "[Amplitude](../tools/amplitude.md)" in process
+    assert "(../templates/brief.md)" in process
+    assert "(../processes/feedback-loop.md#steps)" in files["pillars/data-insights.md"]
+    assert "[product ops manager](product-ops-manager.md)" in files["roles/product-manager.md"]
+    for path, text in files.items():
+        if path.endswith(".md"):
+            prose = re.sub(r"`[^`\n]*`", "", text)
+            assert not re.search(r"\]\([^)\s]*\.yml(#[^)]*)?\)", prose), path
+
+
+def test_backlinks_show_who_uses_an_entity(repo: Path, validation: Validation) -> None:
+    tool = files_used_by(render(repo, validation)["tools/amplitude.md"])
+    assert "[Run the feedback loop](../processes/feedback-loop.md)" in tool
+    assert "[Data and insights](../pillars/data-insights.md)" in tool
+    assert "[Activation rate](../metrics/activation-rate.md)" in tool
+    role = files_used_by(render(repo, validation)["roles/product-ops-manager.md"])
+    assert "[Product manager](product-manager.md)" in role
+
+
+def files_used_by(page: str) -> str:
+    assert "## Used by" in page
+    return page.split("## Used by", 1)[1]
+
+
+def test_entity_pages_edit_their_source_file(repo: Path, validation: Validation) -> None:
+    files = render(repo, validation)
+    for entity in validation.playbook:
+        meta = front_matter(files[paths.entity_page(entity.kind, entity.id)])
+        assert meta["edit_url"] == f"{REPO_URL}/edit/main/{entity.source.path}"
+        assert meta["search"] == {"boost": 2}
+    assert "edit_url" not in front_matter(files[paths.catalogue_page("tools")])
+    assert "edit_url" not in front_matter(files[paths.HOME])
+
+
+def test_edit_uri_template_and_missing_repository(repo: Path, validation: Validation) -> None:
+    custom = SiteSettings(
+        repo / "site_templates",
+        repo_url="https://git.example.org/team/pb",
+        edit_uri_template="-/edit/trunk/{path}",
+    )
+    page = render_site(validation, History(), custom)["tools/amplitude.md"]
+    assert (
+        front_matter(page)["edit_url"]
+        == "https://git.example.org/team/pb/-/edit/trunk/playbook/tools/amplitude.yml"
+    )
+    bare = render_site(validation, History(), SiteSettings(repo / "site_templates"))
+    assert "edit_url" not in front_matter(bare["tools/amplitude.md"])
+
+
+def test_hostile_text_shows_as_text_and_never_as_markup(repo: Path, validation: Validation) -> None:
+    page = render(repo, validation)["tools/hostile.md"]
+    html = to_html(page)
+    assert "<script" not in html and "<img" not in html and "<b>" not in html
+    assert "javascript:" not in re.sub(
+        r"&[a-z]+;|\\", "", "".join(re.findall(r'href="[^"]*"', html))
+    )
+    assert not re.search(r"<[^>]*\son[a-z]+=", html)
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html)
+    assert heading is not None
+    import html as html_module
+
+    assert html_module.unescape(re.sub(r"<[^>]+>", "", heading[1])) == HOSTILE_TITLE
+    meta = front_matter(page)
+    assert "<" not in str(meta["title"]) and '"' not in str(meta["title"])
+    assert html_module.unescape(str(meta["title"])) == HOSTILE_TITLE
+
+
+def test_content_markdown_goes_through_safe_markdown(
+    repo: Path, validation: Validation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.site import sanitize
+
+    monkeypatch.setattr(sanitize, "safe_markdown", lambda text: f"SANITISED[{text}]")
+    files = render(repo, validation)
+    assert "SANITISED[Turn what customers say" in files["processes/feedback-loop.md"]
+    assert "SANITISED[Gather feedback" in files["processes/feedback-loop.md"]
+    assert "SANITISED[Score each idea" in files["frameworks/rice.md"]
+    assert (
+        "SANITISED["
+        not in files["processes/feedback-loop.md"]
+        .split("# Run the feedback loop")[1]
+        .split("\n")[2]
+    )
+
+
+def test_process_page_reads_as_a_process(repo: Path, validation: Validation) -> None:
+    page = render(repo, validation)["processes/feedback-loop.md"]
+    for heading in (
+        "## Purpose",
+        "## Who is involved (RACI)",
+        "## Inputs",
+        "## Outputs",
+        "## Steps",
+        "### 1. ",
+        "### 2. Review and decide",
+        "## Metrics",
+        "## Document templates",
+    ):
+        assert heading in page
+    assert "| [Product ops manager](../roles/product-ops-manager.md) | **A**: Accountable |" in page
+    assert (
+        "**Role:** [Product manager](../roles/product-manager.md) · "
+        "**Tools:** [Amplitude](../tools/amplitude.md)" in page
+    )
+    assert "- **Owner role:** [Product ops manager](../roles/product-ops-manager.md)" in page
+    assert page.index("```mermaid") < page.index("### 1. ")
+
+
+def test_mermaid_labels_cannot_break_the_diagram() -> None:
+    hostile = 'Collect "feedback" [all] --> end; click x call alert(1)\n```\n<b>'
+    assert re.fullmatch(r"[A-Za-z0-9 ,.\-#;]*", label(hostile))
+    chart = flowchart([(hostile, "Role <x>"), ("Second", "Role")])
+    assert chart.startswith("flowchart TD\n")
+    assert "```" not in chart and '"feedback"' not in chart and "<b>" not in chart
+    assert "step1 --> step2" in chart
+    assert chart.count('["') == 2
+
+
+def test_diagram_is_a_mermaid_fence_left_out_of_search(repo: Path, validation: Validation) -> None:
+    html = to_html(render(repo, validation)["processes/feedback-loop.md"])
+    block = re.search(
+        r'<pre class="mermaid" data-search-exclude><code>(.*?)</code></pre>', html, re.S
+    )
+    assert block is not None and "flowchart TD" in block[1]
+
+
+def test_abbreviations_are_defined_where_they_are_used(repo: Path, validation: Validation) -> None:
+    files = render(repo, validation)
+    assert (
+        files["roles/product-ops-manager.md"].rstrip().endswith("*[KPI]: Key performance indicator")
+    )
+    assert "*[KPI]" not in files["tools/amplitude.md"]
+    assert '<abbr title="Key performance indicator">KPI</abbr>' in to_html(
+        files["roles/product-ops-manager.md"]
+    )
+
+
+def test_catalogues_group_tools_by_category_and_processes_by_pillar(
+    repo: Path, validation: Validation
+) -> None:
+    files = render(repo, validation)
+    tools = files[paths.catalogue_page("tools")]
+    assert (
+        tools.index("## Analytics")
+        < tools.index("[Amplitude](amplitude.md)")
+        < tools.index("## Feedback")
+    )
+    processes = files[paths.catalogue_page("processes")]
+    assert processes.index("## Data and insights") < processes.index(
+        "[Run the feedback loop](feedback-loop.md)"
+    )
+
+
+def test_raci_tags_reference_and_search_tuning(repo: Path, validation: Validation) -> None:
+    files = render(repo, validation)
+    raci = files[paths.RACI]
+    assert "[Product manager](roles/product-manager.md)" in raci
+    assert re.search(
+        r"\| \[Run the feedback loop\]\(processes/feedback-loop.md\) \|.*\bA\b.*\|", raci
+    )
+    assert "## data" in files[paths.TAGS] and "[Amplitude](tools/amplitude.md)" in files[paths.TAGS]
+    assert "[data](../tags.md#data)" in files["tools/amplitude.md"]
+    reference = files[paths.REFERENCE]
+    assert "`steps[].role`" in reference and "## Processes" in reference
+    assert reference.count("`summary`") == 1
+    for page in (paths.RACI, paths.TAGS, paths.CHANGELOG, paths.catalogue_page("tools")):
+        assert front_matter(files[page])["search"] == {"exclude": True}
+
+
+def test_empty_history_renders_and_warns_once(repo: Path, validation: Validation) -> None:
+    files = render(
+        repo, validation, History(warning="not a git repository: history is unavailable")
+    )
+    assert files[paths.CHANGELOG].count("not a git repository") == 1
+    assert "No changes are recorded yet." in files[paths.CHANGELOG]
+    assert "## History" not in files["tools/amplitude.md"]
+    assert not any(
+        "not a git repository" in text for path, text in files.items() if path != paths.CHANGELOG
+    )
+
+
+def test_history_shows_on_entity_pages_and_changelog(repo: Path, validation: Validation) -> None:
+    commit = Commit("a" * 40, "Ann <Author>", "2026-03-04T10:00:00+00:00", "Add <b>Amplitude</b>")
+    change = EntityChange("tools/amplitude", "added", "Amplitude", ("category: analytics",))
+    gone = EntityChange("tools/old-tool", "removed", "Old tool")
+    history = History(
+        releases=(
+            Release("v1.0", "2026-03-05T00:00:00+00:00", (ChangelogEntry(commit, (change, gone)),)),
+        ),
+        entities={
+            "tools/amplitude": EntityHistory(
+                "2026-03-04T10:00:00+00:00", "2026-03-04T10:00:00+00:00", ((commit, change),)
+            )
+        },
+    )
+    files = render(repo, validation, history)
+    log = files[paths.CHANGELOG]
+    assert "## v1.0 (2026-03-05)" in log
+    assert (
+        "[Amplitude](tools/amplitude.md)" in log
+        and "Old tool" in log
+        and "(tools/old-tool" not in log
+    )
+    assert "<b>" not in log and "&lt;b&gt;" in log
+    tool = files["tools/amplitude.md"]
+    assert "**Created:** 2026-03-04" in tool
+    assert (
+        "## History" in tool and "data-search-exclude" in tool and "Add &lt;b&gt;Amplitude" in tool
+    )
+
+
+def test_rendering_is_deterministic_and_has_no_absolute_paths(
+    repo: Path, validation: Validation
+) -> None:
+    first = render(repo, validation)
+    second = render_site(validate_playbook(load_config(repo)), History(), settings(repo))
+    assert first == second
+    for text in first.values():
+        assert str(repo) not in text and str(repo.parent) not in text
+
+
+def test_fixture_covers_every_kind() -> None:
+    kinds = {path.split("/")[1] for path in FIXTURE}
+    assert kinds == {
+        "roles",
+        "pillars",
+        "processes",
+        "tools",
+        "frameworks",
+        "metrics",
+        "templates",
+        "guides",
+        "faq",
+        "glossary",
+    }
