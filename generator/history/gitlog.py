@@ -291,22 +291,24 @@ def start_git(cwd: Path, *args: str) -> Callable[[], str]:
 def open_repository(root: Path) -> GitRepository:
     """Give the git repository holding `root`; GitUnavailable says why there is none."""
     if not root.is_dir():
-        raise GitUnavailable(f"{root} is not a folder")
+        raise GitUnavailable("the repository root is not a folder")
     try:
         lines = run_git(
             root, "rev-parse", "--show-toplevel", "--git-common-dir", "--is-shallow-repository"
         ).splitlines()
     except GitUnavailable as error:
         if "not a git repository" in str(error):
-            raise GitUnavailable(f"{root} is not inside a git repository") from None
+            # No paths in these reasons: they reach the site, which must not depend on where
+            # the checkout lives.
+            raise GitUnavailable("the playbook is not inside a git repository") from None
         raise
     if len(lines) != 3:
-        raise GitUnavailable(f"{root} is not in a git working tree")
+        raise GitUnavailable("the playbook is not in a git working tree")
     toplevel = Path(lines[0]).resolve()
     try:
         rel = root.resolve().relative_to(toplevel).as_posix()
     except ValueError:
-        raise GitUnavailable(f"{root} is outside the git working tree {toplevel}") from None
+        raise GitUnavailable("the playbook is outside the git working tree") from None
     prefix = "" if rel == "." else rel + "/"
     return GitRepository(toplevel, prefix, (root / lines[1]).resolve(), lines[2] == "true")
 

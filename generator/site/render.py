@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from generator.errors import ConfigError
 from generator.export import export_model
+from generator.history.feed import atom_feed
 from generator.model import Entity, History, Playbook
 from generator.pipeline import Validation
 from generator.site import paths, sanitize
@@ -43,6 +44,8 @@ class SiteSettings:
     """Joined to `repo_url`, then the source path: `edit/main/` -> `<repo>/edit/main/playbook/…`."""
     edit_uri_template: str | None = None
     """Alternative to `edit_uri`: `{path}` is replaced by the source path."""
+    site_url: str | None = None
+    """The published address; the Atom feed needs it for absolute ids and is left out without it."""
 
     def edit_url(self, source: str) -> str | None:
         """Give the address that edits a source file on the git host, if one is configured."""
@@ -245,6 +248,8 @@ def render_site(validation: Validation, history: History, settings: SiteSettings
         paths.NAV,
         yaml.safe_dump({"nav": navigation(playbook)}, sort_keys=False, allow_unicode=True),
     )
+    if settings.site_url:
+        tree.add(paths.FEED, atom_feed(history, settings.site_url, settings.site_name))
     for path, text in _assets(settings.template_dir / ASSET_TEMPLATES):
         tree.add(path, text)
     return dict(sorted(tree.files.items()))

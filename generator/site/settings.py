@@ -53,6 +53,7 @@ def site_settings(config: Config, mkdocs: dict[str, Any]) -> SiteSettings:
         repo_url=text("repo_url"),
         edit_uri=text("edit_uri"),
         edit_uri_template=text("edit_uri_template"),
+        site_url=text("site_url"),
     )
 
 

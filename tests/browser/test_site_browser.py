@@ -35,7 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-MERMAID_CACHE = Path.home() / ".cache" / "playbook-tests" / "mermaid-11.min.js"
 TIMEOUT_MS = 60_000
 """Generous: CI runs two test workers on two cores while the search worker indexes the site."""
 
@@ -78,33 +77,6 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def mermaid_js() -> Path:
-    """Mermaid as Material loads it from its CDN, fetched once from the npm registry and cached."""
-    if MERMAID_CACHE.is_file():
-        return MERMAID_CACHE
-    npm = shutil.which("npm")
-    if npm is None:
-        missing("npm is needed once to fetch mermaid for the diagram test")
-    with tempfile.TemporaryDirectory() as scratch:
-        packed = subprocess.run(
-            [str(npm), "pack", "mermaid@11", "--pack-destination", scratch],
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        tarballs = list(Path(scratch).glob("mermaid-*.tgz"))
-        if packed.returncode != 0 or not tarballs:
-            missing(f"cannot fetch mermaid from the npm registry: {packed.stderr.strip()[-300:]}")
-        with tarfile.open(tarballs[0]) as archive:
-            member = archive.extractfile("package/dist/mermaid.min.js")
-            assert member is not None
-            MERMAID_CACHE.parent.mkdir(parents=True, exist_ok=True)
-            MERMAID_CACHE.write_bytes(member.read())
-    return MERMAID_CACHE
-
-
-@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.is_file():
         missing(f"Chromium is not installed at {CHROMIUM}")
@@ -125,6 +97,8 @@ class Visit:
     page: Any
     base: str
     errors: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+    """Requests that left the site (all refused): the site must work without them."""
 
     def go(self, path: str) -> None:
         self.page.goto(self.base + path, wait_until="load")
@@ -143,7 +117,7 @@ Element.prototype.attachShadow = function (init) {
 
 
 @pytest.fixture
-def visit(site: str, browser: Any, mermaid_js: Path) -> Iterator[Visit]:
+def visit(site: str, browser: Any) -> Iterator[Visit]:
     context = browser.new_context()
     context.add_init_script(OPEN_SHADOW_ROOTS)
     page = context.new_page()
@@ -154,9 +128,8 @@ def visit(site: str, browser: Any, mermaid_js: Path) -> Iterator[Visit]:
         url = request_route.request.url
         if url.startswith(site):
             request_route.continue_()
-        elif "mermaid" in url and url.endswith(".js"):
-            request_route.fulfill(path=str(mermaid_js), content_type="text/javascript")
         else:
+            visit.external.append(url)
             request_route.abort()  # no network: repository facts and the like are not fetched
 
     def console(message: Any) -> None:
