@@ -57,6 +57,8 @@ class KindSpec:
     """For `.md` files: `required`, `optional` or `none`."""
     schema_path: str
     """Path of the schema file relative to the repository root."""
+    search_boost: float = 2.0
+    """How much the site's search favours this kind's pages over other pages (1 is neutral)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,7 +134,7 @@ def test_entity_pages_edit_their_source_file(repo: Path, validation: Validation)
     for entity in validation.playbook:
         meta = front_matter(files[paths.entity_page(entity.kind, entity.id)])
         assert meta["edit_url"] == f"{REPO_URL}/edit/main/{entity.source.path}"
-        assert meta["search"] == {"boost": 2}
+        assert meta["search"] == {"boost": validation.playbook.kinds[entity.kind].search_boost}
     assert "edit_url" not in front_matter(files[paths.catalogue_page("tools")])
     assert "edit_url" not in front_matter(files[paths.HOME])
 

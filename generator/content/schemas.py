@@ -141,6 +141,7 @@ def _kind_schema(
         forms=forms,
         body=str(meta.get("body", "none" if forms == ("yml",) else "optional")),
         schema_path=schema_path,
+        search_boost=_boost(meta.get("search_boost", 2.0), path),
     )
     bundled = bundle(document, shared)
     return KindSchema(
@@ -150,6 +151,12 @@ def _kind_schema(
         ref_fields=tuple(_ref_fields(bundled, bundled, ())),
         markdown_fields=tuple(_markdown_fields(bundled, bundled, ())),
     )
+
+
+def _boost(value: Any, path: Path) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 100:
+        raise ConfigError(f"{path}: `x-playbook.search_boost` must be a number from 0 to 100")
+    return float(value)
 
 
 def bundle(document: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:

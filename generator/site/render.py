@@ -29,7 +29,6 @@ from generator.site.text import code_span, first_date, plain_inline, table_cell,
 DEFAULT_SITE_NAME = "Product Operations Playbook"
 PAGE_TEMPLATES = "pages"
 ASSET_TEMPLATES = "assets"
-ENTITY_BOOST = 2
 """Search weight of an entity page: its title, id and key fields outrank mentions elsewhere."""
 
 
@@ -227,7 +226,7 @@ def render_site(validation: Validation, history: History, settings: SiteSettings
                 backlinks=index.backlinks.get(entity.key, ()),
                 history=history.entities.get(entity.key),
                 edit_url=settings.edit_url(entity.source.path),
-                boost=ENTITY_BOOST,
+                boost=spec.search_boost,
                 diagram=_diagram(playbook, entity),
             )
     roles, rows = raci_rows(playbook)
