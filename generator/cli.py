@@ -258,13 +258,15 @@ def _site_step(step: Callable[[], Any]) -> Any:
         sys.exit(EXIT_INVALID)
 
 
+def out_option(help_text: str) -> Callable[[F], F]:
+    """Give the `--out DIR` option of the commands that write output."""
+    return click.option(
+        "--out", type=click.Path(file_okay=False, path_type=Path), default=None, help=help_text
+    )
+
+
 @cli.command()
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder for the Markdown tree (default: docs_dir of mkdocs.yml, build/docs).",
-)
+@out_option("Folder for the Markdown tree (default: docs_dir of mkdocs.yml, build/docs).")
 @strict_option
 @click.pass_obj
 def render(obj: Ctx, out: Path | None, strict: bool) -> None:
@@ -277,12 +279,7 @@ def render(obj: Ctx, out: Path | None, strict: bool) -> None:
 
 
 @cli.command()
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder for the built site (default: site/).",
-)
+@out_option("Folder for the built site (default: site/).")
 @strict_option
 @click.pass_obj
 def build(obj: Ctx, out: Path | None, strict: bool) -> None:
