@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import tarfile
-import tempfile
 import threading
 import urllib.request
 from collections import Counter
@@ -219,4 +216,40 @@ def test_process_diagram_renders_and_edit_link_opens_the_source(visit: Visit) ->
     assert visit.page.locator("div.mermaid svg .node").count() >= 1
     edit = visit.page.locator("a.md-content__button[href*='/edit/']")
     assert edit.get_attribute("href") == f"{REPO_URL}/edit/main/playbook/processes/{process_id}.yml"
+    visit.check_no_errors()
+
+
+def search_pages(visit: Visit, query: str) -> list[str]:
+    """Type a query and give the distinct result pages in rank order, once the list settles."""
+    search = visit.page.locator("input.md-search__input")
+    search.fill("")
+    search.press_sequentially(query, delay=20)
+    previous: list[str] = []
+    for _ in range(40):  # results follow keystrokes: wait until two readings agree
+        visit.page.wait_for_timeout(250)
+        hrefs = visit.page.eval_on_selector_all(
+            ".md-search-result__item > a", "els => els.map(e => e.getAttribute('href'))"
+        )
+        pages = list(dict.fromkeys(urlsplit(h).path.rstrip("/") for h in hrefs if h))
+        if pages and pages == previous:
+            return pages
+        previous = pages
+    return previous
+
+
+def test_search_finds_an_entry_of_every_kind_in_the_top_three(visit: Visit) -> None:
+    with urllib.request.urlopen(visit.base + "playbook.json", timeout=30) as response:
+        model = json.load(response)
+    first_of_kind: dict[str, dict[str, Any]] = {}
+    for entity in model["entities"]:
+        first_of_kind.setdefault(entity["kind"], entity)
+    visit.go("")
+    visit.page.locator("input.md-search__input").click()
+    visit.page.locator(".md-search-result__meta", has_text="Type to start searching").wait_for()
+    misses = []
+    for kind, entity in sorted(first_of_kind.items()):
+        pages = search_pages(visit, entity["title"])
+        if not any(page.endswith(f"/{kind}/{entity['id']}") for page in pages[:3]):
+            misses.append(f"{entity['title']!r} -> {pages[:3]}")
+    assert misses == []
     visit.check_no_errors()
