@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -61,6 +64,24 @@ def known_rules() -> frozenset[str]:
 
 def validate_playbook(config: Config) -> Validation:
     """Discover, parse, validate and link the playbook at `config.root`; write nothing."""
+    with _collection_paused():
+        return _validate(config)
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause the cycle collector: reading makes no cycles, yet each full collection walks every
+    entity read so far (an eighth of validating 10,000 entities). Plain refcounting still frees."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _validate(config: Config) -> Validation:
     switchable = frozenset(RULES) | WARNING_ONLY | REPOSITORY_RULES
     unknown = sorted(config.disable - switchable)
     if unknown:

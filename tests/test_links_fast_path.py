@@ -13,18 +13,57 @@ from generator.checks.references import MarkdownLink, markdown_links
 ROOT = Path(__file__).resolve().parent.parent
 
 CASES = [
-    "see [a](b.yml) and [c](d.md)", "[a\nb](x.yml)", "[a\n\nb](x.yml)", "# [a\nb](x.yml)",
-    "[a\n- b](x.yml)", "[a\n1. b](c)", "[a\n12 b](c)", "[a\n_b](c)", "[a\n1) b](c)",
-    "[a](https://example.com/x?y=1#z)", "[a](javascript:alert(1))", "[a](javascript:x)",
-    "![img](pic.png)", '[a](b "t")', "[a] (b)", "[a][b]", "[[a]](b)", "    [a](b)", "`[a](b)`",
-    "<a href=x>[a](b)</a>", "[a](<b c>)", "[a](b%20c)", "[a](café.yml)",
-    "| x | [a](b) |\n|---|---|\n| y | z |", "| x | [a\nb](c) |", "x\n===\n[a](b)", "[a](b)[c](d)",
-    "[a](b) [a](b)", "* [a](b)\n* [c](d)", "1. [a](b)", "[a](b)\n---", "text ](b) [x",
-    "[a](b)\n[a]: c", "[a](mailto:x@y.com)", "[a](HTTPS://EXAMPLE.COM)", "[a](vbscript:x)",
-    "[a](data:image/png;base64,xx)", "[a](#frag)", "[a](//host/x)", "[a](/abs)",
-    "[a](b)\n  [c\n  d](e)", "> [a](b)", "[a](b)\\", "[a]\n(b)", "~~~\n[a](b)\n~~~", "[a](b&c)",
-    "[a](../roles/x.yml)\n\n    [b](c)", "\t[a](b)", "[a|b](c)", "[a](b|c)",
-]  # fmt: skip
+    "see [a](b.yml) and [c](d.md)",
+    "[a\nb](x.yml)",
+    "[a\n\nb](x.yml)",
+    "# [a\nb](x.yml)",
+    "[a\n- b](x.yml)",
+    "[a\n1. b](c)",
+    "[a\n12 b](c)",
+    "[a\n_b](c)",
+    "[a\n1) b](c)",
+    "[a](https://example.com/x?y=1#z)",
+    "[a](javascript:alert(1))",
+    "[a](javascript:x)",
+    "![img](pic.png)",
+    '[a](b "t")',
+    "[a] (b)",
+    "[a][b]",
+    "[[a]](b)",
+    "    [a](b)",
+    "`[a](b)`",
+    "<a href=x>[a](b)</a>",
+    "[a](<b c>)",
+    "[a](b%20c)",
+    "[a](café.yml)",
+    "| x | [a](b) |\n|---|---|\n| y | z |",
+    "| x | [a\nb](c) |",
+    "x\n===\n[a](b)",
+    "[a](b)[c](d)",
+    "[a](b) [a](b)",
+    "* [a](b)\n* [c](d)",
+    "1. [a](b)",
+    "[a](b)\n---",
+    "text ](b) [x",
+    "[a](b)\n[a]: c",
+    "[a](mailto:x@y.com)",
+    "[a](HTTPS://EXAMPLE.COM)",
+    "[a](vbscript:x)",
+    "[a](data:image/png;base64,xx)",
+    "[a](#frag)",
+    "[a](//host/x)",
+    "[a](/abs)",
+    "[a](b)\n  [c\n  d](e)",
+    "> [a](b)",
+    "[a](b)\\",
+    "[a]\n(b)",
+    "~~~\n[a](b)\n~~~",
+    "[a](b&c)",
+    "[a](../roles/x.yml)\n\n    [b](c)",
+    "\t[a](b)",
+    "[a|b](c)",
+    "[a](b|c)",
+]
 
 
 def full_parse(text: str) -> list[MarkdownLink]:
@@ -93,7 +132,10 @@ def test_same_links_on_the_bundled_playbook() -> None:
 def test_fast_path_is_taken_for_plain_links() -> None:
     text = "Ask the [product manager](../roles/product-manager.yml).\nThen [review\nit](../x.md)."
     assert references._plain_links(text) is not None
-    assert [link.target for link in markdown_links(text)] == ["../roles/product-manager.yml", "../x.md"]
+    assert [link.target for link in markdown_links(text)] == [
+        "../roles/product-manager.yml",
+        "../x.md",
+    ]
 
 
 def test_code_and_html_still_get_a_full_parse() -> None:

@@ -199,7 +199,9 @@ def check_markdown(loaded: LoadedFile, kind: KindSchema, *, refuse_html: bool) -
                     problems = check_raw_html(text)
                 name = ".".join(str(p) for p in pointer)
                 issues.extend(_field_issue(loaded, pointer, name, p) for p in problems)
-    for pointer, text in _strings(loaded.data, ()):
+    # No value is longer than the YAML it was read from: short files skip the walk of every value.
+    strings = _strings(loaded.data, ()) if len(loaded.yaml_text) > MAX_LINE_CHARS else ()
+    for pointer, text in strings:
         if pointer not in markdown_at:
             name = ".".join(str(p) for p in pointer)
             issues.extend(_field_issue(loaded, pointer, name, p) for p in check_text_size(text))

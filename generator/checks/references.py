@@ -162,6 +162,8 @@ def is_unsafe_url(url: str) -> bool:
     Decoded until nothing changes (entities, percent escapes, Markdown backslash escapes, in
     any nesting), with whitespace, control and invisible characters removed.
     """
+    if not any(mark in url for mark in (":", "&", "%", "\\")):
+        return False  # a scheme needs a colon, and only an entity or escape could spell one
     cleaned = _IGNORABLE.sub("", url)
     for _ in range(8):
         if cleaned.lower().startswith(_UNSAFE_SCHEMES):

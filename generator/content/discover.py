@@ -72,10 +72,12 @@ def discover(
                     f"move its files up into playbook/{spec.name}/", Severity.WARNING,
                 )
             dirnames.clear()
+            folder = Path(dirpath)
+            folder_rel = rel(folder)  # once per folder: relative_to per file costs 0.1 s at 10k
             for name in sorted(filenames):
                 if name.startswith("."):
                     continue
-                path = Path(dirpath) / name
+                path = folder / name
                 stem, dot, ext = name.rpartition(".")
                 if not dot or ext not in spec.forms:
                     if ext in ("yaml", "markdown") and ("yml" if ext == "yaml" else "md") in spec.forms:
@@ -109,7 +111,7 @@ def discover(
                         "split the playbook; this much text is not a playbook",
                     )
                     return candidates, issues
-                candidates.append(Candidate(spec.name, path, rel(path), stem, ext))
+                candidates.append(Candidate(spec.name, path, f"{folder_rel}/{name}", stem, ext))
                 if len(candidates) > MAX_FILES:
                     report(
                         content_root, "too-many-files", f"more than {MAX_FILES} entry files",

@@ -1,0 +1,111 @@
+"""In-process probes, each run as its own process: they time the work alone, without start-up.
+
+    python -m benchmarks.probe history ROOT [--cold]
+    python -m benchmarks.probe search SITE_DIR [--query WORD]
+
+Each prints `{"seconds": ...}` (and what else it found) as its last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+FIRST_RESULT = """
+(() => {
+  const seen = () => {
+    if (window.__firstResult === undefined && document.querySelector(".md-search-result__item")) {
+      window.__firstResult = performance.now();
+    }
+  };
+  new MutationObserver(seen).observe(document, {childList: true, subtree: true});
+})();
+"""
+"""Records, relative to the start of navigation, when the first search result is shown."""
+
+
+def history(root: Path, cold: bool) -> dict[str, Any]:
+    """Give the time to read the history of the repository at `root` (cache emptied if `cold`)."""
+    from generator.content.schemas import load_schemas
+    from generator.history.cache import CACHE_DIR
+    from generator.history.reader import read_history
+
+    if cold:
+        shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+    schemas = load_schemas(root / "schemas", root)
+    started = time.perf_counter()
+    result = read_history(root, schemas)
+    seconds = time.perf_counter() - started
+    dated = sum(1 for h in result.entities.values() if h.created and h.updated)
+    return {"seconds": seconds, "entities_dated": dated, "warning": result.warning}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def search(site: Path, query: str) -> dict[str, Any]:
+    """Give the time from navigation start to the first search result on the site's home page."""
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+                page.add_init_script(FIRST_RESULT)
+                page.goto(f"http://127.0.0.1:{server.server_address[1]}/", wait_until="commit")
+                field = page.locator("input.md-search__input")
+                field.focus()
+                field.press_sequentially(query)
+                page.wait_for_function("window.__firstResult !== undefined", timeout=300_000)
+                milliseconds = float(page.evaluate("window.__firstResult"))
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return {"seconds": milliseconds / 1000}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    commands = parser.add_subparsers(dest="probe", required=True)
+    history_parser = commands.add_parser("history")
+    history_parser.add_argument("root", type=Path)
+    history_parser.add_argument("--cold", action="store_true")
+    search_parser = commands.add_parser("search")
+    search_parser.add_argument("site", type=Path)
+    search_parser.add_argument("--query", default="roadmap")
+    args = parser.parse_args()
+    if args.probe == "history":
+        result = history(args.root, args.cold)
+    else:
+        result = search(args.site, args.query)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
