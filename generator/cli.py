@@ -44,7 +44,10 @@ def _fail_usage(error: PlaybookError) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True,
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
     help="Repository root (holds playbook/, schemas/, mkdocs.yml).",
 )
 @click.version_option(package_name="playbook")
@@ -92,7 +95,11 @@ def run_validation(obj: Ctx, output_format: str, strict: bool, context: bool | N
 
 def format_option(function: F) -> F:
     return click.option(
-        "--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+        "--format",
+        "output_format",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
         help="How to print problems: text for people, json for tools, github for annotations, "
         "codequality for a GitLab Code Quality report.",
     )(function)
@@ -105,8 +112,11 @@ def strict_option(function: F) -> F:
 @cli.command()
 @format_option
 @strict_option
-@click.option("--context/--no-context", default=None,
-              help="Show the offending source line with a caret (default: on a terminal).")
+@click.option(
+    "--context/--no-context",
+    default=None,
+    help="Show the offending source line with a caret (default: on a terminal).",
+)
 @click.pass_obj
 def validate(obj: Ctx, output_format: str, strict: bool, context: bool | None) -> None:
     """Check every entry: syntax, schema, references and rules. Writes nothing."""
@@ -116,8 +126,14 @@ def validate(obj: Ctx, output_format: str, strict: bool, context: bool | None) -
 
 
 @cli.command()
-@click.option("--format", "output_format", type=click.Choice(["json"]), default="json",
-              show_default=True, help="Output form.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json"]),
+    default="json",
+    show_default=True,
+    help="Output form.",
+)
 @click.pass_obj
 def export(obj: Ctx, output_format: str) -> None:
     """Print the whole validated model as JSON (problems go to stderr)."""
@@ -379,4 +395,13 @@ def main() -> None:
     cli(prog_name="playbook")
 
 
-__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "Ctx", "cli", "main", "run_validation", "Severity"]
+__all__ = [
+    "EXIT_INVALID",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "Ctx",
+    "Severity",
+    "cli",
+    "main",
+    "run_validation",
+]

@@ -48,7 +48,9 @@ def load_config(root: Path) -> Config:
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         try:
-            settings = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("playbook", {})
+            settings = (
+                tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("playbook", {})
+            )
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise ConfigError(f"{pyproject}: cannot read [tool.playbook]: {error}") from error
     known = {"disable", "strict", "html"}
@@ -61,4 +63,6 @@ def load_config(root: Path) -> Config:
     html = settings.get("html", "escape")
     if html not in ("escape", "refuse"):
         raise ConfigError(f"{pyproject}: [tool.playbook] html must be 'escape' or 'refuse'")
-    return Config(root=root, disable=frozenset(disable), strict=bool(settings.get("strict", False)), html=html)
+    return Config(
+        root=root, disable=frozenset(disable), strict=bool(settings.get("strict", False)), html=html
+    )

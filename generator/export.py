@@ -11,7 +11,10 @@ FORMAT_VERSION = 1
 
 
 def export_model(validation: Validation) -> dict[str, Any]:
-    """Give every entity with its kind, id, title, source path and fields, kinds in catalogue order."""
+    """Give every entity with its kind, id, title, source path and fields.
+
+    Kinds come in catalogue order, entities by id.
+    """
     playbook = validation.playbook
     return {
         "format": FORMAT_VERSION,

@@ -6,7 +6,6 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -86,8 +85,10 @@ def _validate(config: Config) -> Validation:
     unknown = sorted(config.disable - switchable)
     if unknown:
         raise ConfigError(
-            "cannot disable unknown or essential rule(s): " + ", ".join(unknown)
-            + "; rules that can be disabled: " + ", ".join(sorted(switchable))
+            "cannot disable unknown or essential rule(s): "
+            + ", ".join(unknown)
+            + "; rules that can be disabled: "
+            + ", ".join(sorted(switchable))
         )
     schemas = load_schemas(config.schema_dir, config.root)
     candidates, issues = discover(config.content_dir, config.root, schemas.specs)
@@ -97,8 +98,15 @@ def _validate(config: Config) -> Validation:
         try:
             raw = candidate.path.read_bytes()
         except OSError as error:
-            issues.append(Issue(SourceRef(candidate.rel), Severity.ERROR, "file-unreadable",
-                                f"cannot read the file: {error.strerror}", "check its permissions"))
+            issues.append(
+                Issue(
+                    SourceRef(candidate.rel),
+                    Severity.ERROR,
+                    "file-unreadable",
+                    f"cannot read the file: {error.strerror}",
+                    "check its permissions",
+                )
+            )
             continue
         loaded, problems = load_file(candidate, raw)
         issues.extend(problems)
@@ -107,9 +115,15 @@ def _validate(config: Config) -> Validation:
             continue
         key = f"{loaded.kind}/{loaded.id}"
         if key in files:
-            issues.append(Issue(SourceRef(loaded.rel), Severity.ERROR, "id-duplicate",
-                                f"'{loaded.id}' is also the id of {files[key].rel}",
-                                "ids are unique within a kind: rename or remove one of the files"))
+            issues.append(
+                Issue(
+                    SourceRef(loaded.rel),
+                    Severity.ERROR,
+                    "id-duplicate",
+                    f"'{loaded.id}' is also the id of {files[key].rel}",
+                    "ids are unique within a kind: rename or remove one of the files",
+                )
+            )
             continue
         issues.extend(check_schema(loaded, schemas.kinds[loaded.kind]))
         issues.extend(
@@ -151,8 +165,13 @@ def link_playbook(files: dict[str, LoadedFile], schemas: SchemaSet) -> tuple[Pla
         loaded = files[key]
         kind = schemas.kinds[loaded.kind]
         entity = Entity(
-            kind=loaded.kind, id=loaded.id, source=SourceRef(loaded.rel), fields=loaded.data,
-            body=loaded.body, body_line=loaded.body_line, blob=loaded.blob,
+            kind=loaded.kind,
+            id=loaded.id,
+            source=SourceRef(loaded.rel),
+            fields=loaded.data,
+            body=loaded.body,
+            body_line=loaded.body_line,
+            blob=loaded.blob,
         )
         by_kind[loaded.kind][loaded.id] = entity
         references.extend(field_references(key, loaded.data, kind))
@@ -179,7 +198,11 @@ def link_playbook(files: dict[str, LoadedFile], schemas: SchemaSet) -> tuple[Pla
 
 
 def _link(
-    key: str, loaded: LoadedFile, link: Any, at: SourceRef | None, field: str,
+    key: str,
+    loaded: LoadedFile,
+    link: Any,
+    at: SourceRef | None,
+    field: str,
     pointer: tuple[str | int, ...] = (),
 ) -> tuple[list[Reference], list[Issue]]:
     """Give the reference a Markdown link makes (if it names a playbook file) or why it is unsafe.
@@ -188,9 +211,15 @@ def _link(
     """
     if is_unsafe_url(link.target):
         where = at or loaded.locate(pointer)
-        return [], [Issue(where, Severity.ERROR, "link-unsafe",
-                          f"{field}: links with a script or data address are not allowed",
-                          "link to an https:// page or to another playbook file")]
+        return [], [
+            Issue(
+                where,
+                Severity.ERROR,
+                "link-unsafe",
+                f"{field}: links with a script or data address are not allowed",
+                "link to an https:// page or to another playbook file",
+            )
+        ]
     ref = link_reference(key, loaded.rel, link, at, field)
     if ref is not None and at is None:
         ref = replace(ref, pointer=pointer)

@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository root, small playbooks in tmp_path, and running the CLI as a user does."""
+"""Shared fixtures: the repository root, small playbooks in tmp_path, the CLI as a user runs it."""
 
 from __future__ import annotations
 
@@ -37,14 +37,20 @@ def mini_repo(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
     return lambda files: make_repo(tmp_path / "repo", files)
 
 
-def run_playbook(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-                 timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_playbook(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """Run the installed `playbook` command as a user would; give the finished process."""
     exe = shutil.which("playbook")
     command = [exe, *args] if exe else [sys.executable, "-m", "generator", *args]
     return subprocess.run(
-        command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True,
-        timeout=timeout, check=False,
+        command,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 

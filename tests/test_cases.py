@@ -1,4 +1,4 @@
-"""Data-driven rule cases: each `tests/cases/<rule>/{valid,invalid}/` mini-playbook and its exact report.
+"""Data-driven rule cases: `tests/cases/<rule>/{valid,invalid}/` mini-playbooks and exact reports.
 
 Every case is the shared `_base` playbook with the case's files laid over it. Regenerate the
 expected reports after a deliberate change with `PLAYBOOK_REGEN=1 pytest tests/test_cases.py`,
@@ -22,8 +22,14 @@ ROOT = Path(__file__).parent.parent
 
 
 def case_dirs() -> list[Path]:
-    return sorted(p for p in CASES.glob("*/*") if p.parent.name != "_base" and p.is_dir()
-                  and p.parent.parent == CASES and (p / "playbook").is_dir())
+    return sorted(
+        p
+        for p in CASES.glob("*/*")
+        if p.parent.name != "_base"
+        and p.is_dir()
+        and p.parent.parent == CASES
+        and (p / "playbook").is_dir()
+    )
 
 
 def build_case(case: Path, dest: Path) -> Path:

@@ -1,4 +1,4 @@
-"""`playbook validate` and `playbook export` run as a user runs them: exit codes and output forms."""
+"""`playbook validate` and `playbook export` as a user runs them: exit codes and output forms."""
 
 from __future__ import annotations
 
@@ -34,16 +34,22 @@ def test_valid_exits_zero(playbook_cli: Cli, base_repo: Path) -> None:
     assert result.stdout.strip() == "10 entries checked: no problems"
 
 
-def test_every_problem_at_once_with_location_and_exit_one(playbook_cli: Cli, base_repo: Path) -> None:
+def test_every_problem_at_once_with_location_and_exit_one(
+    playbook_cli: Cli, base_repo: Path
+) -> None:
     (base_repo / "playbook/tools/board.yml").write_text("title: [unclosed\n")
     process = base_repo / "playbook/processes/review.yml"
     process.write_text(process.read_text().replace("lead: A", "lead: R"))
     result = playbook_cli("validate", "--no-context", cwd=base_repo)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert any(line.startswith("playbook/tools/board.yml:1:8: error[yaml-syntax]:") for line in lines)
-    assert any(line.startswith("playbook/processes/review.yml:") and "[raci-accountable]" in line
-               for line in lines)
+    assert any(
+        line.startswith("playbook/tools/board.yml:1:8: error[yaml-syntax]:") for line in lines
+    )
+    assert any(
+        line.startswith("playbook/processes/review.yml:") and "[raci-accountable]" in line
+        for line in lines
+    )
     assert "Traceback" not in result.stdout + result.stderr
 
 
@@ -68,7 +74,11 @@ def test_json_format(playbook_cli: Cli, base_repo: Path) -> None:
     first = document["diagnostics"][0]
     assert set(first) >= {"file", "line", "column", "severity", "rule", "message"}
     assert (first["file"], first["line"], first["column"], first["rule"]) == (
-        "playbook/tools/board.yml", 2, 1, "yaml-duplicate-key")
+        "playbook/tools/board.yml",
+        2,
+        1,
+        "yaml-duplicate-key",
+    )
     assert document["summary"]["errors"] == len(document["diagnostics"])
 
 
@@ -96,7 +106,9 @@ def test_disabled_rule_is_silent(playbook_cli: Cli, base_repo: Path) -> None:
         ("[tool.playbook\n", "cannot read"),
     ],
 )
-def test_configuration_errors_exit_two(playbook_cli: Cli, base_repo: Path, pyproject: str, message: str) -> None:
+def test_configuration_errors_exit_two(
+    playbook_cli: Cli, base_repo: Path, pyproject: str, message: str
+) -> None:
     (base_repo / "pyproject.toml").write_text(pyproject)
     result = playbook_cli("validate", cwd=base_repo)
     assert result.returncode == 2
@@ -121,7 +133,9 @@ def test_broken_schema_is_a_configuration_error(playbook_cli: Cli, base_repo: Pa
     assert "tools.schema.json" in result.stderr
 
 
-def test_symlink_out_of_the_content_root_is_not_followed(playbook_cli: Cli, base_repo: Path) -> None:
+def test_symlink_out_of_the_content_root_is_not_followed(
+    playbook_cli: Cli, base_repo: Path
+) -> None:
     secret = base_repo.parent / "secret.yml"
     secret.write_text("title: secret token 12345\n")
     (base_repo / "playbook/tools/leak.yml").symlink_to(secret)

@@ -19,7 +19,9 @@ def test_ruff_lint() -> None:
 
 
 def test_ruff_format() -> None:
-    result = run(sys.executable, "-m", "ruff", "format", "--check", "generator", "tests", "benchmarks")
+    result = run(
+        sys.executable, "-m", "ruff", "format", "--check", "generator", "tests", "benchmarks"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

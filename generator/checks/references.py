@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Iterator
@@ -27,7 +28,9 @@ class MarkdownLink:
     target: str
 
 
-def walk(value: Any, pattern: Pattern, pointer: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any, bool]]:
+def walk(
+    value: Any, pattern: Pattern, pointer: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], Any, bool]]:
     """Give (pointer, value, is_key) for every value the pattern reaches."""
     if not pattern:
         yield pointer, value, False
@@ -54,7 +57,9 @@ def field_references(origin: str, data: dict[str, Any], kind: KindSchema) -> Ite
     for ref_field in kind.ref_fields:
         for pointer, value, is_key in walk(data, ref_field.pattern):
             if isinstance(value, str):
-                yield Reference(origin, ref_field.kind, value, json_path(pointer), pointer, key=is_key)
+                yield Reference(
+                    origin, ref_field.kind, value, json_path(pointer), pointer, key=is_key
+                )
 
 
 def markdown_links(text: str) -> list[MarkdownLink]:
@@ -72,8 +77,11 @@ def markdown_links(text: str) -> list[MarkdownLink]:
         if token.type != "inline" or not token.children or token.map is None:
             continue
         for child in token.children:
-            target = child.attrs.get("href") if child.type == "link_open" else (
-                child.attrs.get("src") if child.type == "image" else None)
+            target = (
+                child.attrs.get("href")
+                if child.type == "link_open"
+                else (child.attrs.get("src") if child.type == "image" else None)
+            )
             if isinstance(target, str):
                 line, column = _find(lines, token.map[0], token.map[1], target)
                 links.append(MarkdownLink(line, column, target))
@@ -139,15 +147,23 @@ def link_reference(
     origin: str, rel_path: str, link: MarkdownLink, at: SourceRef | None, field: str
 ) -> Reference | None:
     """Turn a relative link to a playbook source file into a reference; other links give None."""
-    target = link.target.split("#", 1)[0].split("?", 1)[0]
+    target = _playbook_file(posixpath.dirname(rel_path), link.target)
+    return None if target is None else Reference(origin, "file", target, field, source=at)
+
+
+@functools.lru_cache(maxsize=4096)
+def _playbook_file(folder: str, href: str) -> str | None:
+    """Give `kind/file` for a link from `folder` to a playbook source file, else None.
+
+    Cached: the same few targets are linked from the same kind folders thousands of times.
+    """
+    target = href.split("#", 1)[0].split("?", 1)[0]
     if not target or _SCHEME.match(target) or target.startswith(("/", "//")):
         return None
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(rel_path), target))
-    parts = resolved.split("/")
+    parts = posixpath.normpath(posixpath.join(folder, target)).split("/")
     if len(parts) != 3 or parts[0] != CONTENT_DIR:
         return None
-    kind, name = parts[1], parts[2]
-    return Reference(origin, "file", f"{kind}/{name}", field, source=at)
+    return f"{parts[1]}/{parts[2]}"
 
 
 _UNSAFE_SCHEMES = ("javascript:", "vbscript:", "livescript:", "data:")

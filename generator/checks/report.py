@@ -23,12 +23,19 @@ def summary(issues: Sequence[Issue], entities: int) -> str:
     return f"{', '.join(parts)} in {files} file{'s' * (files != 1)} ({entities} entries checked)"
 
 
-def format_text(issues: Sequence[Issue], entities: int, source_lines: SourceLines | None = None) -> str:
-    """Give `path:line:col: severity[rule]: message`, the source line and caret (if given), the hint."""
+def format_text(
+    issues: Sequence[Issue], entities: int, source_lines: SourceLines | None = None
+) -> str:
+    """Give `path:line:col: severity[rule]: message` lines, each with its hint.
+
+    With `source_lines`, the offending line and a caret under the column come in between.
+    """
     out: list[str] = []
     for issue in issues:
         s = issue.source
-        out.append(f"{s.path}:{s.line}:{s.column}: {issue.severity.value}[{issue.rule}]: {issue.message}")
+        out.append(
+            f"{s.path}:{s.line}:{s.column}: {issue.severity.value}[{issue.rule}]: {issue.message}"
+        )
         lines = source_lines(s.path) if source_lines else None
         if lines is not None and 0 < s.line <= len(lines):
             text = lines[s.line - 1].rstrip("\n").expandtabs(1)

@@ -58,10 +58,12 @@ def references_resolve(pb: Playbook, ctx: Context) -> Iterator[Issue]:
             kind, _, entity_id = ref.target.partition("/")
             if kind not in pb.kinds or not entity_id:
                 yield _error(
-                    _at(ctx, ref), "ref-unknown",
+                    _at(ctx, ref),
+                    "ref-unknown",
                     f"{ref.field}: '{ref.target}' is not a `kind/id` reference"
                     + (did_you_mean(kind, pb.kinds) if kind not in pb.kinds else ""),
-                    "write the kind folder, a slash and the id, e.g. processes/customer-feedback-loop",
+                    "write the kind folder, a slash and the id,"
+                    " e.g. processes/customer-feedback-loop",
                 )
                 continue
         else:
@@ -69,15 +71,19 @@ def references_resolve(pb: Playbook, ctx: Context) -> Iterator[Issue]:
         if pb.get(kind, entity_id) is None and f"{kind}/{entity_id}" not in ctx.unreadable:
             singular = pb.kinds[kind].singular.lower() if kind in pb.kinds else kind
             yield _error(
-                _at(ctx, ref), "ref-unknown",
+                _at(ctx, ref),
+                "ref-unknown",
                 f"{ref.field}: '{entity_id}' is not a {singular}"
                 + did_you_mean(entity_id, pb.entities.get(kind, {})),
                 f"use the file name (without extension) of an entry in playbook/{kind}/",
             )
         elif f"{kind}/{entity_id}" == ref.origin:
             yield Issue(
-                _at(ctx, ref), Severity.WARNING, "ref-unknown",
-                f"{ref.field}: an entry refers to itself", "remove the reference",
+                _at(ctx, ref),
+                Severity.WARNING,
+                "ref-unknown",
+                f"{ref.field}: an entry refers to itself",
+                "remove the reference",
             )
 
 
@@ -91,9 +97,11 @@ def links_resolve(pb: Playbook, ctx: Context) -> Iterator[Issue]:
         kind = ref.target.split("/", 1)[0]
         choices = [path for path in existing if path.startswith(kind + "/")] or list(existing)
         yield _error(
-            _at(ctx, ref), "link-unknown",
+            _at(ctx, ref),
+            "link-unknown",
             f"link to '{ref.target}': no such playbook file" + did_you_mean(ref.target, choices),
-            "link to another entry by its source file, e.g. [Product manager](../roles/product-manager.yml)",
+            "link to another entry by its source file,"
+            " e.g. [Product manager](../roles/product-manager.yml)",
         )
 
 
@@ -107,7 +115,8 @@ def raci_has_one_accountable(pb: Playbook, ctx: Context) -> Iterator[Issue]:
         if len(accountable) != 1:
             found = ", ".join(accountable) if accountable else "none"
             yield _error(
-                ctx.locate(process.key, ("raci",), True), "raci-accountable",
+                ctx.locate(process.key, ("raci",), True),
+                "raci-accountable",
                 f"raci: exactly one role must be Accountable (A); found {found}",
                 "mark the one role that answers for the outcome with A; others R, C or I",
             )
@@ -119,8 +128,10 @@ def raci_has_responsible(pb: Playbook, ctx: Context) -> Iterator[Issue]:
         raci = process.fields.get("raci")
         if isinstance(raci, dict) and raci and "R" not in raci.values():
             yield _error(
-                ctx.locate(process.key, ("raci",), True), "raci-responsible",
-                "raci: no role is Responsible (R)", "mark the role(s) that do the work with R",
+                ctx.locate(process.key, ("raci",), True),
+                "raci-responsible",
+                "raci: no role is Responsible (R)",
+                "mark the role(s) that do the work with R",
             )
 
 
@@ -135,7 +146,8 @@ def steps_roles_in_raci(pb: Playbook, ctx: Context) -> Iterator[Issue]:
             role = step.get("role") if isinstance(step, dict) else None
             if isinstance(role, str) and role not in raci:
                 yield _error(
-                    ctx.locate(process.key, ("steps", index, "role"), False), "raci-step-role",
+                    ctx.locate(process.key, ("steps", index, "role"), False),
+                    "raci-step-role",
                     f"steps[{index}].role: '{role}' does this step but is not in the RACI",
                     f"add `{role}: R` under raci, or give the step to a role that is",
                 )
@@ -147,7 +159,9 @@ def owner_in_raci(pb: Playbook, ctx: Context) -> Iterator[Issue]:
         raci, owner = process.fields.get("raci"), process.fields.get("owner")
         if isinstance(raci, dict) and isinstance(owner, str) and raci.get(owner) not in ("A", "R"):
             yield Issue(
-                ctx.locate(process.key, ("owner",), False), Severity.WARNING, "raci-owner",
+                ctx.locate(process.key, ("owner",), False),
+                Severity.WARNING,
+                "raci-owner",
                 f"owner: '{owner}' owns the process but is not A or R in its RACI",
                 f"set `{owner}: A` (or R) under raci, or change the owner",
             )
@@ -170,7 +184,8 @@ def reporting_lines_are_a_tree(pb: Playbook, ctx: Context) -> Iterator[Issue]:
                 reported.update(cycle)
                 loop = " → ".join([*cycle, current])
                 yield _error(
-                    ctx.locate(f"roles/{start}", ("reports_to",), False), "reports-to-cycle",
+                    ctx.locate(f"roles/{start}", ("reports_to",), False),
+                    "reports-to-cycle",
                     f"reports_to: reporting lines go round in a circle: {loop}",
                     "one role in the circle must report to someone outside it, or to no one",
                 )
@@ -182,7 +197,8 @@ def bodies_present(pb: Playbook, ctx: Context) -> Iterator[Issue]:
         spec = pb.kinds[entity.kind]
         if spec.body == "required" and entity.body is not None and not entity.body.strip():
             yield _error(
-                SourceRef(entity.source.path, entity.body_line, 1), "body-required",
+                SourceRef(entity.source.path, entity.body_line, 1),
+                "body-required",
                 f"this {spec.singular.lower()} has no text after its front matter",
                 "write the Markdown text below the closing `---`",
             )
@@ -196,7 +212,9 @@ def questions_answered(pb: Playbook, ctx: Context) -> Iterator[Issue]:
         if has_field == has_body:
             message = "has both an `answer` field and a body" if has_field else "has no answer"
             yield _error(
-                question.source, "faq-answer", f"this question {message}",
+                question.source,
+                "faq-answer",
+                f"this question {message}",
                 "write the answer once: in `answer:` or as Markdown below the front matter",
             )
 
@@ -210,7 +228,9 @@ def titles_unique(pb: Playbook, ctx: Context) -> Iterator[Issue]:
         for same in by_title.values():
             for entity in same[1:]:
                 yield Issue(
-                    ctx.locate(entity.key, ("title",), False), Severity.WARNING, "title-duplicate",
+                    ctx.locate(entity.key, ("title",), False),
+                    Severity.WARNING,
+                    "title-duplicate",
                     f"title: '{entity.title}' is also the title of {same[0].source.path}",
                     "give each entry a distinct title",
                 )
@@ -224,8 +244,10 @@ def no_h1_in_body(pb: Playbook, ctx: Context) -> Iterator[Issue]:
         for offset, line in enumerate(entity.body.split("\n")):
             if line.startswith("# "):
                 yield Issue(
-                    SourceRef(entity.source.path, entity.body_line + offset, 1), Severity.WARNING,
-                    "heading-title", "a top-level heading (`# `) in the body",
+                    SourceRef(entity.source.path, entity.body_line + offset, 1),
+                    Severity.WARNING,
+                    "heading-title",
+                    "a top-level heading (`# `) in the body",
                     "the page title comes from `title`; start sections with `## `",
                 )
                 break

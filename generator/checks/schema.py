@@ -36,7 +36,11 @@ def json_path(pointer: tuple[str | int, ...] | list[str | int]) -> str:
     """Give `steps[2].role` for ('steps', 2, 'role')."""
     text = ""
     for segment in pointer:
-        text += f"[{segment}]" if isinstance(segment, int) else (f".{segment}" if text else str(segment))
+        text += (
+            f"[{segment}]"
+            if isinstance(segment, int)
+            else (f".{segment}" if text else str(segment))
+        )
     return text or "(top level)"
 
 
@@ -45,7 +49,9 @@ def _issues_for(error: Any, loaded: LoadedFile, kind: KindSchema) -> Iterator[Is
     where = json_path(pointer)
     node: Mapping[str, Any] = resolve(kind.schema, error.schema)
 
-    def issue(rule: str, message: str, hint: str, at: tuple[str | int, ...] = pointer, key: bool = False) -> Issue:
+    def issue(
+        rule: str, message: str, hint: str, at: tuple[str | int, ...] = pointer, key: bool = False
+    ) -> Issue:
         return Issue(loaded.locate(at, key=key), Severity.ERROR, rule, message, hint)
 
     validator = error.validator
@@ -56,8 +62,11 @@ def _issues_for(error: Any, loaded: LoadedFile, kind: KindSchema) -> Iterator[Is
                 hint = "allowed fields: " + ", ".join(allowed) if allowed else "remove it"
                 yield issue(
                     "unknown-field",
-                    f"{json_path((*pointer, name))}: unknown field '{name}'{did_you_mean(name, allowed)}",
-                    hint, (*pointer, name), key=True,
+                    f"{json_path((*pointer, name))}: unknown field '{name}'"
+                    + did_you_mean(name, allowed),
+                    hint,
+                    (*pointer, name),
+                    key=True,
                 )
         return
     if validator == "required":
@@ -65,7 +74,8 @@ def _issues_for(error: Any, loaded: LoadedFile, kind: KindSchema) -> Iterator[Is
         described = resolve(kind.schema, node.get("properties", {}).get(missing, {}))
         description = str(described.get("description", ""))
         yield issue(
-            "schema", f"{where}: required field '{missing}' is missing",
+            "schema",
+            f"{where}: required field '{missing}' is missing",
             f"add `{missing}:`" + (f" ({description})" if description else ""),
         )
         return
@@ -88,23 +98,37 @@ def _issues_for(error: Any, loaded: LoadedFile, kind: KindSchema) -> Iterator[Is
             hint = "write a list: one `- item` per line under the field"
         elif expected == "object":
             hint = "write `name: value` lines indented under the field"
-        yield issue("schema", f"{where}: expected {_kind_of(expected)}, found {_describe(error.instance)}", hint)
+        yield issue(
+            "schema",
+            f"{where}: expected {_kind_of(expected)}, found {_describe(error.instance)}",
+            hint,
+        )
         return
     if validator == "propertyNames":
         yield issue("schema", f"{where}: {error.message}", field_hint, key=True)
         return
     if validator == "uniqueItems":
-        yield issue("schema", f"{where}: the list has the same item twice", "remove the repeated item")
+        yield issue(
+            "schema", f"{where}: the list has the same item twice", "remove the repeated item"
+        )
         return
     if validator == "pattern":
-        yield issue("schema", f"{where}: {error.instance!r} does not have the expected form", field_hint)
+        yield issue(
+            "schema", f"{where}: {error.instance!r} does not have the expected form", field_hint
+        )
         return
     yield issue("schema", f"{where}: {error.message}", field_hint)
 
 
 def _kind_of(expected: Any) -> str:
-    names = {"string": "text", "array": "a list", "object": "fields (a mapping)",
-             "integer": "a whole number", "number": "a number", "boolean": "true or false"}
+    names = {
+        "string": "text",
+        "array": "a list",
+        "object": "fields (a mapping)",
+        "integer": "a whole number",
+        "number": "a number",
+        "boolean": "true or false",
+    }
     if isinstance(expected, list):
         return " or ".join(names.get(str(e), str(e)) for e in expected)
     return names.get(str(expected), str(expected))

@@ -45,7 +45,9 @@ def discover(
         except ValueError:
             return path.as_posix()
 
-    def report(path: Path, rule: str, message: str, hint: str, severity: Severity = Severity.ERROR) -> None:
+    def report(
+        path: Path, rule: str, message: str, hint: str, severity: Severity = Severity.ERROR
+    ) -> None:
         issues.append(Issue(SourceRef(rel(path)), severity, rule, message, hint))
 
     if not content_root.is_dir():
@@ -55,21 +57,31 @@ def discover(
             continue  # README.md and dotfiles beside the kind folders are not entities
         if entry.name not in kinds:
             report(
-                entry, "unknown-folder", f"'{entry.name}' is not a kind of entry",
-                "use one of: " + ", ".join(kinds), Severity.WARNING,
+                entry,
+                "unknown-folder",
+                f"'{entry.name}' is not a kind of entry",
+                "use one of: " + ", ".join(kinds),
+                Severity.WARNING,
             )
             continue
         if entry.is_symlink():
-            report(entry, "file-symlink", "kind folders must not be symbolic links", "make it a real folder")
+            report(
+                entry,
+                "file-symlink",
+                "kind folders must not be symbolic links",
+                "make it a real folder",
+            )
             continue
         spec = kinds[entry.name]
         for dirpath, dirnames, filenames in os.walk(entry):
             dirnames.sort()
             for name in sorted(dirnames):
                 report(
-                    Path(dirpath) / name, "nested-folder",
+                    Path(dirpath) / name,
+                    "nested-folder",
                     "entries sit directly in their kind folder; this folder is not read",
-                    f"move its files up into playbook/{spec.name}/", Severity.WARNING,
+                    f"move its files up into playbook/{spec.name}/",
+                    Severity.WARNING,
                 )
             dirnames.clear()
             folder = Path(dirpath)
@@ -80,15 +92,24 @@ def discover(
                 path = folder / name
                 stem, dot, ext = name.rpartition(".")
                 if not dot or ext not in spec.forms:
-                    if ext in ("yaml", "markdown") and ("yml" if ext == "yaml" else "md") in spec.forms:
+                    if (
+                        ext in ("yaml", "markdown")
+                        and ("yml" if ext == "yaml" else "md") in spec.forms
+                    ):
                         hint = f"rename it to {stem}.{'yml' if ext == 'yaml' else 'md'}"
                     else:
-                        hint = f"{spec.plural} are " + " or ".join(f".{f}" for f in spec.forms) + " files"
+                        hint = (
+                            f"{spec.plural} are "
+                            + " or ".join(f".{f}" for f in spec.forms)
+                            + " files"
+                        )
                     report(path, "file-extension", f"'{name}' is not read as an entry", hint)
                     continue
                 if path.is_symlink() and not _inside(path.resolve(), real_root):
                     report(
-                        path, "file-symlink", "a symbolic link that leads outside playbook/ is not read",
+                        path,
+                        "file-symlink",
+                        "a symbolic link that leads outside playbook/ is not read",
                         "replace the link with the file itself",
                     )
                     continue
@@ -98,7 +119,8 @@ def discover(
                     continue
                 if size > MAX_FILE_BYTES:  # refused before reading: the file may be huge
                     report(
-                        path, "file-too-large",
+                        path,
+                        "file-too-large",
                         f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
                         "split it into several entries",
                     )
@@ -106,7 +128,8 @@ def discover(
                 total_bytes += size
                 if total_bytes > MAX_TOTAL_BYTES:
                     report(
-                        content_root, "playbook-too-large",
+                        content_root,
+                        "playbook-too-large",
                         f"the entry files add up to more than {MAX_TOTAL_BYTES:,} bytes",
                         "split the playbook; this much text is not a playbook",
                     )
@@ -114,7 +137,9 @@ def discover(
                 candidates.append(Candidate(spec.name, path, f"{folder_rel}/{name}", stem, ext))
                 if len(candidates) > MAX_FILES:
                     report(
-                        content_root, "too-many-files", f"more than {MAX_FILES} entry files",
+                        content_root,
+                        "too-many-files",
+                        f"more than {MAX_FILES} entry files",
                         "split the playbook; this many files is not a playbook",
                     )
                     return candidates[:MAX_FILES], issues

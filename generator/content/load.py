@@ -34,7 +34,10 @@ class LoadedFile:
     plain_scalars: dict[Pointer, str] = field(default_factory=dict)
 
     def locate(self, pointer: Pointer, *, key: bool = False) -> SourceRef:
-        """Give the file position of the value (or key) at `pointer`; parses again, so errors only."""
+        """Give the file position of the value (or key) at `pointer`.
+
+        It parses the text again, so it is for reporting problems only.
+        """
         line, column = locate(self.yaml_text, pointer, key=key)
         return SourceRef(self.rel, line + self.line_offset, column)
 
@@ -49,18 +52,26 @@ def load_file(candidate: Candidate, raw: bytes) -> tuple[LoadedFile | None, list
     issues: list[Issue] = []
 
     def problem(line: int, column: int, rule: str, message: str, hint: str) -> None:
-        issues.append(Issue(SourceRef(candidate.rel, line, column), Severity.ERROR, rule, message, hint))
+        issues.append(
+            Issue(SourceRef(candidate.rel, line, column), Severity.ERROR, rule, message, hint)
+        )
 
     if not ID_PATTERN.match(candidate.stem) or len(candidate.stem) > MAX_ID_LENGTH:
         problem(
-            1, 1, "id-format",
+            1,
+            1,
+            "id-format",
             f"'{candidate.stem}' is not a valid id (the file name is the id)",
-            f"rename the file to lowercase words joined by hyphens, e.g. '{suggest_id(candidate.stem)}.{candidate.form}'",
+            "rename the file to lowercase words joined by hyphens,"
+            f" e.g. '{suggest_id(candidate.stem)}.{candidate.form}'",
         )
         return None, issues
     if len(raw) > MAX_FILE_BYTES:
         problem(
-            1, 1, "file-too-large", f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+            1,
+            1,
+            "file-too-large",
+            f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
             "split it into several entries",
         )
         return None, issues
@@ -83,14 +94,25 @@ def load_file(candidate: Candidate, raw: bytes) -> tuple[LoadedFile | None, list
     if not isinstance(document.value, dict):
         found = "nothing" if document.value is None else type(document.value).__name__
         problem(
-            1 + offset, 1, "yaml-root", f"expected fields (`name: value` lines), found {found}",
+            1 + offset,
+            1,
+            "yaml-root",
+            f"expected fields (`name: value` lines), found {found}",
             "start with `title: ...` and the other fields of this kind",
         )
         return None, issues
     return LoadedFile(
-        kind=candidate.kind, id=candidate.stem, rel=candidate.rel, form=candidate.form,
-        yaml_text=yaml_text, line_offset=offset, data=document.value, body=body,
-        body_line=body_line, blob=git_blob_id(raw), plain_scalars=document.plain_scalars,
+        kind=candidate.kind,
+        id=candidate.stem,
+        rel=candidate.rel,
+        form=candidate.form,
+        yaml_text=yaml_text,
+        line_offset=offset,
+        data=document.value,
+        body=body,
+        body_line=body_line,
+        blob=git_blob_id(raw),
+        plain_scalars=document.plain_scalars,
     ), issues
 
 
@@ -103,7 +125,9 @@ def _decode(raw: bytes, rel: str, issues: list[Issue]) -> str | None:
         column = len(before) - (before.rfind(b"\n") + 1) + 1
         issues.append(
             Issue(
-                SourceRef(rel, line, column), Severity.ERROR, "encoding",
+                SourceRef(rel, line, column),
+                Severity.ERROR,
+                "encoding",
                 f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
                 "save the file as UTF-8 (most editors have an 'encoding' setting)",
             )

@@ -49,7 +49,9 @@ class KindSchema:
             self._fast = _compile_fast(self.schema)
         try:
             self._fast(value)
-        except Exception:  # fastjsonschema raises JsonSchemaValueException; any failure -> slow path
+        except (
+            Exception
+        ):  # fastjsonschema raises JsonSchemaValueException; any failure -> slow path
             return False
         return True
 
@@ -197,11 +199,12 @@ def resolve(schema: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str, 
     return node
 
 
-def children(schema: Mapping[str, Any], node: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+def children(
+    schema: Mapping[str, Any], node: Mapping[str, Any]
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
     """Give (step, subschema) for each place a value can sit under `node`."""
     node = resolve(schema, node)
-    for name, sub in node.get("properties", {}).items():
-        yield name, sub
+    yield from node.get("properties", {}).items()
     if isinstance(node.get("items"), dict):
         yield "[]", node["items"]
     if isinstance(node.get("additionalProperties"), dict):
@@ -210,7 +213,9 @@ def children(schema: Mapping[str, Any], node: Mapping[str, Any]) -> Iterator[tup
         yield "{}", node["propertyNames"]
 
 
-def _ref_fields(schema: Mapping[str, Any], node: Mapping[str, Any], pattern: Pattern) -> Iterator[RefField]:
+def _ref_fields(
+    schema: Mapping[str, Any], node: Mapping[str, Any], pattern: Pattern
+) -> Iterator[RefField]:
     node = resolve(schema, node)
     target = node.get("x-playbook-ref")
     if isinstance(target, str):
@@ -219,7 +224,9 @@ def _ref_fields(schema: Mapping[str, Any], node: Mapping[str, Any], pattern: Pat
         yield from _ref_fields(schema, sub, (*pattern, step))
 
 
-def _markdown_fields(schema: Mapping[str, Any], node: Mapping[str, Any], pattern: Pattern) -> Iterator[Pattern]:
+def _markdown_fields(
+    schema: Mapping[str, Any], node: Mapping[str, Any], pattern: Pattern
+) -> Iterator[Pattern]:
     node = resolve(schema, node)
     if node.get("contentMediaType") == "text/markdown":
         yield pattern
@@ -227,15 +234,14 @@ def _markdown_fields(schema: Mapping[str, Any], node: Mapping[str, Any], pattern
         yield from _markdown_fields(schema, sub, (*pattern, step))
 
 
-def schema_at(schema: Mapping[str, Any], pointer: tuple[str | int, ...]) -> Mapping[str, Any] | None:
+def schema_at(
+    schema: Mapping[str, Any], pointer: tuple[str | int, ...]
+) -> Mapping[str, Any] | None:
     """Give the subschema that governs the value at `pointer`, if the schema says."""
     node: Mapping[str, Any] = resolve(schema, schema)
     for segment in pointer:
         steps = dict(children(schema, node))
-        if isinstance(segment, int):
-            nxt = steps.get("[]")
-        else:
-            nxt = steps.get(segment, steps.get("*"))
+        nxt = steps.get("[]") if isinstance(segment, int) else steps.get(segment, steps.get("*"))
         if nxt is None:
             return None
         node = resolve(schema, nxt)
