@@ -93,6 +93,15 @@ def run_validation(obj: Ctx, output_format: str, strict: bool, context: bool | N
     return validation
 
 
+def validated(obj: Ctx) -> Validation:
+    """Give the validation of the repository; a usage or configuration error exits 2."""
+    try:
+        return validate_playbook(obj.config())
+    except PlaybookError as error:
+        _fail_usage(error)
+        raise  # unreachable: _fail_usage exits
+
+
 def format_option(function: F) -> F:
     return click.option(
         "--format",
@@ -139,11 +148,7 @@ def export(obj: Ctx, output_format: str) -> None:
     """Print the whole validated model as JSON (problems go to stderr)."""
     from generator.export import export_model
 
-    try:
-        validation = validate_playbook(obj.config())
-    except PlaybookError as error:
-        _fail_usage(error)
-        return
+    validation = validated(obj)
     if validation.failed():
         click.echo(format_text(validation.issues, len(validation.playbook)), err=True, nl=False)
         sys.exit(EXIT_INVALID)
@@ -211,11 +216,7 @@ def codeowners(obj: Ctx, check: bool) -> None:
     from generator import codeowners as owners_file
     from generator.pipeline import LOADER_RULES
 
-    try:
-        validation = validate_playbook(obj.config())
-    except PlaybookError as error:
-        _fail_usage(error)
-        return
+    validation = validated(obj)
     unreadable = [i for i in validation.issues if i.rule in LOADER_RULES]
     if unreadable:
         click.echo(format_text(unreadable, len(validation.playbook)), err=True, nl=False)
