@@ -20,7 +20,6 @@ from generator.checks.report import (
 )
 from generator.config import Config, load_config
 from generator.errors import PlaybookError
-from generator.model import Severity
 from generator.pipeline import Validation, validate_playbook
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -28,13 +27,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Ctx:
-    """Options every command shares."""
+    """Options every command shares, and the repository's settings, read once."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._config: Config | None = None
 
     def config(self) -> Config:
-        return load_config(self.root)
+        """Give the settings (raises ConfigError, which commands turn into exit code 2)."""
+        if self._config is None:
+            self._config = load_config(self.root)
+        return self._config
 
 
 def _fail_usage(error: PlaybookError) -> None:
@@ -80,19 +83,6 @@ def report(validation: Validation, output_format: str, root: Path, *, context: b
     return format_text(issues, entities, source_lines_in(root) if context else None)
 
 
-def run_validation(obj: Ctx, output_format: str, strict: bool, context: bool | None) -> Validation:
-    """Validate, print the report (to stderr when stdout carries data), and give the result."""
-    try:
-        config = obj.config()
-        validation = validate_playbook(config)
-    except PlaybookError as error:
-        _fail_usage(error)
-        raise  # unreachable: _fail_usage exits
-    show_context = sys.stdout.isatty() if context is None else context
-    click.echo(report(validation, output_format, obj.root, context=show_context), nl=False)
-    return validation
-
-
 def validated(obj: Ctx) -> Validation:
     """Give the validation of the repository; a usage or configuration error exits 2."""
     try:
@@ -129,9 +119,10 @@ def strict_option(function: F) -> F:
 @click.pass_obj
 def validate(obj: Ctx, output_format: str, strict: bool, context: bool | None) -> None:
     """Check every entry: syntax, schema, references and rules. Writes nothing."""
-    validation = run_validation(obj, output_format, strict, context)
-    strict = strict or obj.config().strict
-    sys.exit(EXIT_INVALID if validation.failed(strict) else EXIT_OK)
+    validation = validated(obj)
+    show_context = sys.stdout.isatty() if context is None else context
+    click.echo(report(validation, output_format, obj.root, context=show_context), nl=False)
+    sys.exit(EXIT_INVALID if validation.failed(strict or obj.config().strict) else EXIT_OK)
 
 
 @cli.command()
@@ -183,8 +174,8 @@ def new(
     """Create playbook/KIND/ID.yml (or .md) with every required field filled. Never overwrites."""
     from generator.scaffold import EntityExistsError, check_new, scaffold_entity, write_new
 
+    validation = validated(obj)
     try:
-        validation = validate_playbook(obj.config())
         kind_schema, form = check_new(validation.schemas, kind, entity_id, form)
         scaffold = scaffold_entity(
             kind_schema, entity_id, form, validation.playbook, title=title, owners=owners
@@ -342,14 +333,13 @@ HISTORY_FORMATS = click.Choice(["md", "json"])
 def changelog(obj: Ctx, since: str | None, output_format: str) -> None:
     """Print the changelog from git: per commit, which entries changed and how."""
     from generator.history.gitlog import GitUnavailable
-    from generator.history.reader import history_names, read_history
     from generator.history.report import changelog_json, changelog_markdown
+    from generator.pipeline import load_history
 
+    validation = validated(obj)
     try:
-        validation = validate_playbook(obj.config())
-        names = history_names(validation.playbook)
-        history = read_history(obj.root, validation.schemas, names, since=since)
-    except (PlaybookError, GitUnavailable) as error:
+        history = load_history(obj.config(), validation, since=since)
+    except GitUnavailable as error:
         _fail_usage(PlaybookError(str(error)))
         return
     if history.warning:
@@ -401,8 +391,6 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "Ctx",
-    "Severity",
     "cli",
     "main",
-    "run_validation",
 ]

@@ -17,8 +17,8 @@ from generator.checks.references import (
     markdown_links,
     walk,
 )
-from generator.checks.rules import RULES, Context, run_rules
-from generator.checks.schema import check_schema
+from generator.checks.rules import RULES, Context, Locator, run_rules
+from generator.checks.schema import check_schema, coerce_plain_scalars, json_path
 from generator.codeowners import RULE as CODEOWNERS_RULE
 from generator.codeowners import check_codeowners, read_codeowners, render_codeowners
 from generator.config import Config
@@ -107,6 +107,7 @@ def _validate(config: Config) -> Validation:
                     "check its permissions",
                 )
             )
+            unreadable.setdefault(f"{candidate.kind}/{candidate.stem}", candidate.rel)
             continue
         loaded, problems = load_file(candidate, raw)
         issues.extend(problems)
@@ -125,10 +126,10 @@ def _validate(config: Config) -> Validation:
                 )
             )
             continue
-        issues.extend(check_schema(loaded, schemas.kinds[loaded.kind]))
-        issues.extend(
-            check_markdown(loaded, schemas.kinds[loaded.kind], refuse_html=config.html == "refuse")
-        )
+        kind = schemas.kinds[loaded.kind]
+        coerce_plain_scalars(loaded, kind)
+        issues.extend(check_schema(loaded, kind))
+        issues.extend(check_markdown(loaded, kind, refuse_html=config.html == "refuse"))
         files[key] = loaded
     playbook, link_issues = link_playbook(files, schemas)
     issues.extend(link_issues)
@@ -149,7 +150,7 @@ def _validate(config: Config) -> Validation:
     )
 
 
-def _locator(files: dict[str, LoadedFile]) -> Any:
+def _locator(files: dict[str, LoadedFile]) -> Locator:
     def locate(key: str, pointer: tuple[str | int, ...], is_key: bool) -> SourceRef:
         return files[key].locate(pointer, key=is_key)
 
@@ -178,7 +179,7 @@ def link_playbook(files: dict[str, LoadedFile], schemas: SchemaSet) -> tuple[Pla
         for pattern in kind.markdown_fields:
             for pointer, text, _ in walk(loaded.data, pattern):
                 if isinstance(text, str):
-                    field = ".".join(str(p) for p in pointer)
+                    field = json_path(pointer)
                     for link in markdown_links(text):
                         refs, problems = _link(key, loaded, link, None, field, pointer)
                         references.extend(refs)
@@ -226,8 +227,12 @@ def _link(
     return ([ref] if ref else []), []
 
 
-def load_history(config: Config, validation: Validation) -> History:
-    """Give the playbook's history from git (empty, with a warning, when git cannot give it)."""
+def load_history(config: Config, validation: Validation, since: str | None = None) -> History:
+    """Give the playbook's history from git (empty, with a warning, when git cannot give it).
+
+    With `since`, only the changes after that revision; an unknown revision raises GitUnavailable.
+    """
     from generator.history.reader import history_names, read_history
 
-    return read_history(config.root, validation.schemas, history_names(validation.playbook))
+    names = history_names(validation.playbook)
+    return read_history(config.root, validation.schemas, names, since=since)

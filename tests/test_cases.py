@@ -62,3 +62,33 @@ def test_base_playbook_is_clean(tmp_path: Path) -> None:
     validation = validate_playbook(load_config(tmp_path))
     assert validation.issues == ()
     assert len(validation.playbook) == 10
+
+
+def test_unreadable_file_is_reported_not_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = build_case(CASES / "_base", tmp_path / "repo")
+    blocked = root / "playbook" / "tools" / "board.yml"
+    read_bytes = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path == blocked:
+            raise PermissionError(13, "Permission denied")
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    validation = validate_playbook(load_config(root))
+    assert [(i.source.path, i.rule) for i in validation.issues] == [
+        ("playbook/tools/board.yml", "file-unreadable")
+    ]
+    assert "Permission denied" in validation.issues[0].message
+
+
+def test_too_many_files_stops_discovery(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.content import discover
+
+    root = build_case(CASES / "_base", tmp_path / "repo")
+    monkeypatch.setattr(discover, "MAX_FILES", 3)
+    validation = validate_playbook(load_config(root))
+    assert "too-many-files" in {i.rule for i in validation.issues}
+    assert len(validation.playbook) == 3

@@ -68,11 +68,10 @@ CASES = [
 
 def full_parse(text: str) -> list[MarkdownLink]:
     """The links markdown-it finds, the way markdown_links finds them without a fast path."""
-    from markdown_it import MarkdownIt
 
     links = []
     lines = text.split("\n")
-    for token in references._parser(MarkdownIt).parse(text):
+    for token in references._parser().parse(text):
         if token.type != "inline" or not token.children or token.map is None:
             continue
         for child in token.children:

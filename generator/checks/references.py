@@ -67,13 +67,14 @@ def markdown_links(text: str) -> list[MarkdownLink]:
     if not _LINK_HINT.search(text):
         return []
     plain = _plain_links(text)
-    if plain is not None:
-        return plain
-    from markdown_it import MarkdownIt
+    return plain if plain is not None else _parsed_links(text)
 
+
+def _parsed_links(text: str) -> list[MarkdownLink]:
+    """Give every link and image target markdown-it finds in the text (the exact, slow path)."""
     links: list[MarkdownLink] = []
     lines = text.split("\n")
-    for token in _parser(MarkdownIt).parse(text):
+    for token in _parser().parse(text):
         if token.type != "inline" or not token.children or token.map is None:
             continue
         for child in token.children:
@@ -124,15 +125,14 @@ def _plain_links(text: str) -> list[MarkdownLink] | None:
     return links
 
 
-_PARSERS: dict[type, Any] = {}
+@functools.cache
+def _parser() -> Any:
+    """Give the one CommonMark parser, made on first use (importing markdown-it is not free)."""
+    from markdown_it import MarkdownIt
 
-
-def _parser(markdown_it: type) -> Any:
-    if markdown_it not in _PARSERS:
-        parser = markdown_it("commonmark", {"linkify": False}).enable("table")
-        parser.validateLink = lambda url: True  # see every link, including the dangerous ones
-        _PARSERS[markdown_it] = parser
-    return _PARSERS[markdown_it]
+    parser: Any = MarkdownIt("commonmark", {"linkify": False}).enable("table")
+    parser.validateLink = lambda url: True  # see every link, including the dangerous ones
+    return parser
 
 
 def _find(lines: list[str], first: int, end: int, target: str) -> tuple[int, int]:

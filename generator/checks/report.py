@@ -13,8 +13,14 @@ SourceLines = Callable[[str], Sequence[str] | None]
 """Gives the lines of a file by repository-relative path, or None if it cannot be read."""
 
 
+def count_errors(issues: Sequence[Issue]) -> int:
+    """Give how many of the issues are errors (the rest are warnings)."""
+    return sum(1 for i in issues if i.severity is Severity.ERROR)
+
+
 def summary(issues: Sequence[Issue], entities: int) -> str:
-    errors = sum(1 for i in issues if i.severity is Severity.ERROR)
+    """Give the closing line: counts of errors, warnings and files, or that all is well."""
+    errors = count_errors(issues)
     warnings = len(issues) - errors
     files = len({i.source.path for i in issues})
     if not issues:
@@ -61,7 +67,7 @@ def to_dict(issue: Issue) -> dict[str, object]:
 
 
 def format_json(issues: Sequence[Issue], entities: int) -> str:
-    errors = sum(1 for i in issues if i.severity is Severity.ERROR)
+    errors = count_errors(issues)
     document = {
         "diagnostics": [to_dict(i) for i in issues],
         "summary": {"errors": errors, "warnings": len(issues) - errors, "entities": entities},

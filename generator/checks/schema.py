@@ -22,8 +22,10 @@ def coerce_plain_scalars(loaded: LoadedFile, kind: KindSchema) -> None:
 
 
 def check_schema(loaded: LoadedFile, kind: KindSchema) -> list[Issue]:
-    """Give the schema problems of a file (none for the common, valid case, cheaply)."""
-    coerce_plain_scalars(loaded, kind)
+    """Give the schema problems of a file (none for the common, valid case, cheaply).
+
+    Run `coerce_plain_scalars` first, so `1.10` is checked as the text the schema wants.
+    """
     if kind.is_valid(loaded.data):
         return []
     issues: list[Issue] = []

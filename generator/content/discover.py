@@ -73,76 +73,69 @@ def discover(
             )
             continue
         spec = kinds[entry.name]
-        for dirpath, dirnames, filenames in os.walk(entry):
-            dirnames.sort()
-            for name in sorted(dirnames):
+        folder_rel = rel(entry)  # once per folder: relative_to per file costs 0.1 s at 10k
+        # scandir knows each entry's type without a stat call per file.
+        for item in sorted(os.scandir(entry), key=lambda item: item.name):
+            name, path = item.name, Path(item.path)
+            if name.startswith("."):
+                continue
+            if item.is_dir():
                 report(
-                    Path(dirpath) / name,
+                    path,
                     "nested-folder",
                     "entries sit directly in their kind folder; this folder is not read",
                     f"move its files up into playbook/{spec.name}/",
                     Severity.WARNING,
                 )
-            dirnames.clear()
-            folder = Path(dirpath)
-            folder_rel = rel(folder)  # once per folder: relative_to per file costs 0.1 s at 10k
-            for name in sorted(filenames):
-                if name.startswith("."):
-                    continue
-                path = folder / name
-                stem, dot, ext = name.rpartition(".")
-                if not dot or ext not in spec.forms:
-                    if (
-                        ext in ("yaml", "markdown")
-                        and ("yml" if ext == "yaml" else "md") in spec.forms
-                    ):
-                        hint = f"rename it to {stem}.{'yml' if ext == 'yaml' else 'md'}"
-                    else:
-                        hint = (
-                            f"{spec.plural} are "
-                            + " or ".join(f".{f}" for f in spec.forms)
-                            + " files"
-                        )
-                    report(path, "file-extension", f"'{name}' is not read as an entry", hint)
-                    continue
-                if path.is_symlink() and not _inside(path.resolve(), real_root):
-                    report(
-                        path,
-                        "file-symlink",
-                        "a symbolic link that leads outside playbook/ is not read",
-                        "replace the link with the file itself",
+                continue
+            stem, dot, ext = name.rpartition(".")
+            if not dot or ext not in spec.forms:
+                if ext in ("yaml", "markdown") and ("yml" if ext == "yaml" else "md") in spec.forms:
+                    hint = f"rename it to {stem}.{'yml' if ext == 'yaml' else 'md'}"
+                else:
+                    hint = (
+                        f"{spec.plural} are " + " or ".join(f".{f}" for f in spec.forms) + " files"
                     )
-                    continue
-                size = _regular_size(path)
-                if isinstance(size, str):
-                    report(path, "file-type", size, "replace it with an ordinary text file")
-                    continue
-                if size > MAX_FILE_BYTES:  # refused before reading: the file may be huge
-                    report(
-                        path,
-                        "file-too-large",
-                        f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                        "split it into several entries",
-                    )
-                    continue
-                total_bytes += size
-                if total_bytes > MAX_TOTAL_BYTES:
-                    report(
-                        content_root,
-                        "playbook-too-large",
-                        f"the entry files add up to more than {MAX_TOTAL_BYTES:,} bytes",
-                        "split the playbook; this much text is not a playbook",
-                    )
-                    return candidates, issues
-                candidates.append(Candidate(spec.name, path, f"{folder_rel}/{name}", stem, ext))
-                if len(candidates) > MAX_FILES:
-                    report(
-                        content_root,
-                        "too-many-files",
-                        f"more than {MAX_FILES} entry files",
-                        "split the playbook; this many files is not a playbook",
-                    )
-                    return candidates[:MAX_FILES], issues
+                report(path, "file-extension", f"'{name}' is not read as an entry", hint)
+                continue
+            if path.is_symlink() and not _inside(path.resolve(), real_root):
+                report(
+                    path,
+                    "file-symlink",
+                    "a symbolic link that leads outside playbook/ is not read",
+                    "replace the link with the file itself",
+                )
+                continue
+            size = _regular_size(path)
+            if isinstance(size, str):
+                report(path, "file-type", size, "replace it with an ordinary text file")
+                continue
+            if size > MAX_FILE_BYTES:  # refused before reading: the file may be huge
+                report(
+                    path,
+                    "file-too-large",
+                    f"the file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                    "split it into several entries",
+                )
+                continue
+            total_bytes += size
+            if total_bytes > MAX_TOTAL_BYTES:
+                report(
+                    content_root,
+                    "playbook-too-large",
+                    f"the entry files add up to more than {MAX_TOTAL_BYTES:,} bytes",
+                    "split the playbook; this much text is not a playbook",
+                )
+                return candidates, issues
+            candidates.append(Candidate(spec.name, path, f"{folder_rel}/{name}", stem, ext))
+            if len(candidates) > MAX_FILES:
+                report(
+                    content_root,
+                    "too-many-files",
+                    f"more than {MAX_FILES} entry files",
+                    "split the playbook; this many files is not a playbook",
+                )
+                return candidates[:MAX_FILES], issues
     return candidates, issues
 
 

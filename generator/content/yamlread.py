@@ -139,9 +139,9 @@ def compose(text: str) -> Node | None:
 def read_yaml(text: str) -> YamlDocument:
     """Give the plain value of a YAML text, with every problem located, never raising."""
     doc = YamlDocument()
-    deep = _first_too_deep(text) or _too_many_nodes(text)
-    if deep is not None:
-        doc.problems.append(deep)
+    over = _over_limits(text)
+    if over is not None:
+        doc.problems.append(over)
         return doc
     try:
         root = compose(text)
@@ -194,60 +194,41 @@ def _looks_deep(text: str) -> bool:
     )
 
 
-def _first_too_deep(text: str) -> YamlProblem | None:
-    """Find nesting deeper than MAX_DEPTH from the event stream, stopping at the first.
+def _over_limits(text: str) -> YamlProblem | None:
+    """Find the first place past MAX_DEPTH or MAX_NODES from the event stream, stopping there.
 
     libyaml composes recursively: thousands of brackets cost seconds and end in a
-    RecursionError with no position. Only texts that look deep pay for this scan.
+    RecursionError with no position; building a node costs about 8 µs, so a 1 MB list of
+    one-letter items takes seconds. Counting events stops early. Only texts that look deep or
+    are long pay for this scan.
     """
-    if not _looks_deep(text):
+    check_count = len(text) > _NODE_SCAN_CHARS
+    if not check_count and not _looks_deep(text):
         return None
-    depth = 0
+    depth = count = 0
     loader = _Loader(text)
     try:
         while loader.check_event():
             event = loader.get_event()
+            if isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                continue
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
-                if depth > MAX_DEPTH and event.start_mark is not None:
-                    mark = event.start_mark
-                    return YamlProblem(
-                        mark.line + 1,
-                        mark.column + 1,
+                if depth > MAX_DEPTH:
+                    return _problem_at(
+                        event,
                         "yaml-depth",
                         f"nesting is deeper than {MAX_DEPTH} levels",
                         "flatten the structure; playbook fields nest a few levels at most",
                     )
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.YAMLError:
-        return None  # the full read reports syntax errors with their positions
-    finally:
-        loader.dispose()
-    return None
-
-
-def _too_many_nodes(text: str) -> YamlProblem | None:
-    """Find the value past MAX_NODES from the event stream, stopping there.
-
-    Building a node tree costs about 8 µs a value: a 1 MB list of one-letter items takes four
-    seconds. Counting events stops early, so refusing such a file is quick.
-    """
-    if len(text) <= _NODE_SCAN_CHARS:
-        return None
-    count = 0
-    loader = _Loader(text)
-    try:
-        while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent, yaml.AliasEvent)):
+            if check_count and isinstance(
+                event, (yaml.ScalarEvent, yaml.CollectionStartEvent, yaml.AliasEvent)
+            ):
                 count += 1
                 if count > MAX_NODES:
-                    mark = event.start_mark
-                    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-                    return YamlProblem(
-                        line,
-                        column,
+                    return _problem_at(
+                        event,
                         "yaml-size",
                         f"more than {MAX_NODES:,} values in one file",
                         "split the entry; a playbook file holds a page, not a data set",
@@ -257,6 +238,12 @@ def _too_many_nodes(text: str) -> YamlProblem | None:
     finally:
         loader.dispose()
     return None
+
+
+def _problem_at(event: yaml.Event, rule: str, message: str, hint: str) -> YamlProblem:
+    mark = event.start_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return YamlProblem(line, column, rule, message, hint)
 
 
 def _offset_position(text: str, offset: int) -> tuple[int, int]:
@@ -338,8 +325,6 @@ class _Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                if key_node.tag == _STD + "merge" or getattr(key_node, "value", None) == "<<":
-                    pass
                 self.problem(
                     key_node, "yaml-key", "a key must be a plain name", "write `name: value`"
                 )
