@@ -332,15 +332,14 @@ HISTORY_FORMATS = click.Choice(["md", "json"])
 @click.pass_obj
 def changelog(obj: Ctx, since: str | None, output_format: str) -> None:
     """Print the changelog from git: per commit, which entries changed and how."""
-    from generator.history.gitlog import GitUnavailable
     from generator.history.report import changelog_json, changelog_markdown
     from generator.pipeline import load_history
 
     validation = validated(obj)
     try:
         history = load_history(obj.config(), validation, since=since)
-    except GitUnavailable as error:
-        _fail_usage(PlaybookError(str(error)))
+    except PlaybookError as error:  # GitUnavailable: an unknown --since revision
+        _fail_usage(error)
         return
     if history.warning:
         click.echo(f"playbook: warning: {history.warning}", err=True)
@@ -370,14 +369,13 @@ def diff_command(obj: Ctx, base: str, head: str | None, output_format: str) -> N
     """
     from generator.content.schemas import load_schemas
     from generator.history.compare import compare
-    from generator.history.gitlog import GitUnavailable
     from generator.history.report import diff_json, diff_markdown
 
     try:
         config = obj.config()
         result = compare(config.root, load_schemas(config.schema_dir, config.root), base, head)
-    except (PlaybookError, GitUnavailable) as error:
-        _fail_usage(PlaybookError(str(error)))
+    except PlaybookError as error:  # includes GitUnavailable: no git, an unknown revision
+        _fail_usage(error)
         return
     click.echo(diff_json(result) if output_format == "json" else diff_markdown(result), nl=False)
 

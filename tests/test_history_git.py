@@ -16,7 +16,8 @@ from generator.config import load_config
 from generator.content.schemas import SchemaSet, load_schemas
 from generator.history import changes as changes_module
 from generator.history.cache import CACHE_DIR
-from generator.history.gitlog import GitRepository
+from generator.history.compare import compare
+from generator.history.gitlog import GitRepository, open_repository
 from generator.history.reader import read_history
 from generator.model import ChangelogEntry, History
 from generator.pipeline import load_history, validate_playbook
@@ -474,12 +475,62 @@ def test_second_build_reads_no_blob_and_gives_the_same_history(
     assert parsed == []
 
 
+def test_blobs_are_read_in_order_and_missing_ones_give_none(story: Repo) -> None:
+    blob = story.git("rev-parse", "HEAD:playbook/roles/product-manager.yml")
+    commit = story.git("rev-parse", "HEAD")
+    missing = "0123456789" * 4
+    read = list(open_repository(story.root).blobs([blob, missing, commit, blob]))
+    assert [blob_id for blob_id, _ in read] == [blob, missing, commit, blob]
+    on_disk = (story.root / "playbook" / "roles" / "product-manager.yml").read_bytes()
+    assert [raw for _, raw in read] == [on_disk, None, None, on_disk]
+
+
 def test_corrupt_cache_is_ignored(story: Repo, schemas: SchemaSet) -> None:
     first = read_history(story.root, schemas)
-    for path in (story.root / CACHE_DIR).iterdir():
+    cached = sorted((story.root / CACHE_DIR).iterdir())
+    names = [path.name for path in cached]
+    assert "versions.json" in names and any(name.startswith("changes-") for name in names)
+    for path in cached:
         path.write_text("{not json", "utf-8")
     assert read_history(story.root, schemas) == first
     assert read_history(story.root, schemas, cache=False) == first
+
+
+@pytest.mark.parametrize(
+    "damage",  # part of a cache file -> what replaces it; {"*": x} replaces each entry with x
+    [
+        {"titles": [1, 2], "details": "x", "versions": [[1]]},
+        {"titles": {"*": 5}, "details": {"*": [1]}, "versions": {"*": "x"}},
+        {"versions": {"*": {"f": [], "b": 3}}},
+    ],
+)
+def test_cache_of_the_wrong_shape_is_read_again(
+    story: Repo, schemas: SchemaSet, damage: dict[str, Any]
+) -> None:
+    """JSON the cache never writes (edited by hand, another version) is no error, nor trusted."""
+    first = read_history(story.root, schemas)
+    for path in (story.root / CACHE_DIR).iterdir():
+        document = json.loads(path.read_text("utf-8"))
+        for part, value in damage.items():
+            if part in document:
+                stored = document[part]
+                document[part] = (
+                    {key: value["*"] for key in stored} if isinstance(value, dict) else value
+                )
+        path.write_text(json.dumps(document), "utf-8")
+    assert read_history(story.root, schemas) == first
+    for path in (story.root / CACHE_DIR).glob("changes-*.json"):
+        path.unlink()  # so that the versions file is what is read
+    assert read_history(story.root, schemas) == first
+
+
+def test_cache_folder_that_cannot_be_cleaned_is_no_error(story: Repo, schemas: SchemaSet) -> None:
+    first = read_history(story.root, schemas)
+    (story.root / CACHE_DIR / "changes-0000000000000000.json").mkdir()  # not ours to remove
+    for path in (story.root / CACHE_DIR).glob("changes-*.json"):
+        if path.is_file():
+            path.unlink()  # so the next read writes its changes file again
+    assert read_history(story.root, schemas) == first
 
 
 # --- The commands, run as a user runs them ---
@@ -561,6 +612,35 @@ def test_cli_diff_working_tree_against_a_branch(
         "### Renamed (1)\n\n"
         "- **Bug triage** (`processes/triage`, was `processes/issue-triage`)\n"
     )
+
+
+def test_diff_of_the_working_tree_reads_what_validation_reads(
+    story: Repo, schemas: SchemaSet, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside.yml"
+    outside.write_text(role("Outside"), "utf-8")
+    (story.root / "playbook" / "roles" / "outside.yml").symlink_to(outside)
+    story.write("playbook/roles/inside.yml", role("Inside"))
+    diff = compare(story.root, schemas, "HEAD", None)
+    assert [(c.change, c.key) for c in diff.changes] == [("added", "roles/inside")]
+
+
+def test_diff_pairs_an_edited_file_under_a_new_name_as_a_rename(
+    story: Repo, schemas: SchemaSet
+) -> None:
+    (story.root / "playbook" / "roles" / "product-manager.yml").unlink()
+    (story.root / "playbook" / "guides" / "getting-started.md").unlink()
+    story.write("playbook/roles/product-lead.yml", role("Product lead", "Owns the outcomes."))
+    diff = compare(story.root, schemas, "HEAD", None)
+    assert [(c.change, c.key, c.renamed_from, c.details) for c in diff.changes] == [
+        (
+            "renamed",
+            "roles/product-lead",
+            "roles/product-manager",
+            ('Summary: "Owns outcomes." → "Owns the outcomes."',),
+        ),
+        ("removed", "guides/getting-started", None, ()),
+    ]
 
 
 def test_cli_diff_between_revisions_from_the_merge_base(

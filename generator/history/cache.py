@@ -13,6 +13,7 @@ A missing, corrupt or unwritable cache only makes the build slower: it is never 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -41,9 +42,18 @@ class HistoryCache:
         self.directory = directory
         self._changes_name = f"changes-{schemas_id}.json"
         loaded = self._read(self._changes_name)
-        self.titles: dict[str, str | None] = dict(loaded.get("titles", {}))
+        self.titles: dict[str, str | None] = {
+            key: title
+            for key, title in _mapping(loaded, "titles").items()
+            if title is None or isinstance(title, str)
+        }
         """Blob key (`blob.form`) -> title of that version (None when unreadable or untitled)."""
-        self.details: dict[str, list[str] | None] = dict(loaded.get("details", {}))
+        self.details: dict[str, list[str] | None] = {
+            key: details
+            for key, details in _mapping(loaded, "details").items()
+            if details is None
+            or (isinstance(details, list) and all(isinstance(d, str) for d in details))
+        }
         """Pair key -> detail templates; None when a side was unreadable."""
         self._versions: dict[str, Any] | None = None
         self._dirty_versions = False
@@ -57,7 +67,12 @@ class HistoryCache:
         stored = versions[blob_key]
         if stored is None:
             return None
-        return Version(stored["f"], stored.get("b"))
+        if not isinstance(stored, dict):
+            return False  # not what we write: read the blob again
+        fields, body = stored.get("f"), stored.get("b")
+        if not isinstance(fields, dict) or not (body is None or isinstance(body, str)):
+            return False
+        return Version(fields, body)
 
     def remember_version(self, blob_key: str, version: Version | None) -> None:
         self._load_versions()[blob_key] = (
@@ -86,12 +101,13 @@ class HistoryCache:
             )
             for stale in self.directory.glob("changes-*.json"):
                 if stale.name != self._changes_name:
-                    stale.unlink(missing_ok=True)
+                    with contextlib.suppress(OSError):  # read-only, or not a file: keep going
+                        stale.unlink(missing_ok=True)
         self._dirty_versions = self._dirty_changes = False
 
     def _load_versions(self) -> dict[str, Any]:
         if self._versions is None:
-            self._versions = dict(self._read("versions.json").get("versions", {}))
+            self._versions = dict(_mapping(self._read("versions.json"), "versions"))
         return self._versions
 
     def _read(self, name: str) -> dict[str, Any]:
@@ -121,3 +137,9 @@ class HistoryCache:
                 raise
         except (OSError, TypeError, ValueError):
             return
+
+
+def _mapping(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """Give `document[key]` when it is an object, else nothing: a damaged cache is no error."""
+    value = document.get(key)
+    return value if isinstance(value, dict) else {}

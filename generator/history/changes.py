@@ -32,7 +32,7 @@ BlobSource = Callable[[list[str]], Iterator[tuple[str, bytes | None]]]
 class VersionReader:
     """Versions and titles of blobs: from the cache, else read (once) from git and parsed (once)."""
 
-    def __init__(self, cache: HistoryCache, blobs: BlobSource | None) -> None:
+    def __init__(self, cache: HistoryCache, blobs: BlobSource) -> None:
         self.cache = cache
         self._blobs = blobs
         self._raw: dict[str, bytes] = {}
@@ -55,7 +55,7 @@ class VersionReader:
                 self._parse(side, self._raw[side.blob])
             else:
                 wanted.setdefault(side.blob, []).append(side)
-        if wanted and self._blobs is not None:
+        if wanted:
             for blob, raw in self._blobs(sorted(wanted)):
                 for side in wanted.get(blob, ()):
                     self._parse(side, raw)

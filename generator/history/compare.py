@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config import CONTENT_DIR, SCHEMA_DIR
+from generator.content.discover import discover
 from generator.content.load import git_blob_id
 from generator.content.schemas import SchemaSet
 from generator.history.cache import CACHE_DIR, HistoryCache, fingerprint
-from generator.history.changes import Side, VersionReader, describe, rendered
+from generator.history.changes import Side, VersionReader, describe, referenced, rendered
 from generator.history.gitlog import GitRepository, open_repository
 from generator.history.versions import Version, slot_of
 from generator.model import EntityChange, KindSpec
@@ -46,33 +47,39 @@ class PlaybookDiff:
 
 def compare(root: Path, schemas: SchemaSet, base: str, head: str | None) -> PlaybookDiff:
     """Give what changed from `base` to `head` (None: the working tree); GitUnavailable: no git."""
-    with open_repository(root) as repo:
-        head_commit = repo.resolve(head) if head is not None else repo.head()
-        base_commit = repo.resolve(base)
-        start = (repo.merge_base(base_commit, head_commit) if head_commit else None) or base_commit
-        kinds = schemas.specs
-        kind_schemas = {name: kind.schema for name, kind in schemas.kinds.items()}
-        store = HistoryCache(root / CACHE_DIR, fingerprint({**kind_schemas, "": schemas.shared}))
-        reader = VersionReader(store, repo.blobs)
-        before = _tree(repo, start, kinds)
-        if head is not None:
-            after = _tree(repo, head_commit or "", kinds)
-        else:
-            after = {}
-            for side, raw in _working_tree(root, kinds):
-                reader.provide(side.blob, raw)
-                after[side.slot.key] = side
-        pairs = list(_pairs(before, after, reader))
-        reader.prefetch(side for pair in pairs for side in pair if side is not None)
-        changes = [c for old, new in pairs if (c := describe(old, new, reader, kind_schemas))]
-        store.save()
-        name_of = _namer(before, after, reader)
-        ordered = sorted(
-            (rendered(c, name_of) for c in changes),
-            key=lambda c: (ORDER.index(c.change), c.key),
-        )
-        final = head_commit if head is not None else None
-        return PlaybookDiff(base=start, head=final, changes=tuple(ordered))
+    repo = open_repository(root)
+    head_commit = repo.resolve(head) if head is not None else None
+    base_commit = repo.resolve(base)
+    current = head_commit or repo.head()
+    start = (repo.merge_base(base_commit, current) if current else None) or base_commit
+    kinds = schemas.specs
+    kind_schemas = {name: kind.schema for name, kind in schemas.kinds.items()}
+    store = HistoryCache(root / CACHE_DIR, fingerprint({**kind_schemas, "": schemas.shared}))
+    reader = VersionReader(store, repo.blobs)
+    before = _tree(repo, start, kinds)
+    if head_commit is None:
+        after = {}
+        for side, raw in _working_tree(root, kinds):
+            reader.provide(side.blob, raw)
+            after[side.slot.key] = side
+    else:
+        after = _tree(repo, head_commit, kinds)
+    # Every side that differs, read in one stream before renames are looked for among them.
+    reader.prefetch(
+        [side for key, side in before.items() if after.get(key) != side]
+        + [side for key, side in after.items() if before.get(key) != side]
+    )
+    pairs = list(_pairs(before, after, reader))
+    changes = [c for old, new in pairs if (c := describe(old, new, reader, kind_schemas))]
+    named = (after.get(key) or before.get(key) for key in referenced(changes))
+    reader.prefetch(side for side in named if side and side.blob_key not in store.titles)
+    name_of = _namer(before, after, reader)
+    ordered = sorted(
+        (rendered(c, name_of) for c in changes),
+        key=lambda c: (ORDER.index(c.change), c.key),
+    )
+    store.save()
+    return PlaybookDiff(base=start, head=head_commit, changes=tuple(ordered))
 
 
 ORDER = ("added", "changed", "renamed", "removed")
@@ -90,14 +97,13 @@ def _tree(repo: GitRepository, commit: str, kinds: Mapping[str, KindSpec]) -> di
 
 
 def _working_tree(root: Path, kinds: Mapping[str, KindSpec]) -> Iterator[tuple[Side, bytes]]:
-    """Give the entity and schema files on disk, as discovery finds them, with their bytes."""
-    candidates = [p for p in sorted((root / SCHEMA_DIR).glob("*.schema.json")) if p.is_file()]
-    for kind in kinds:
-        folder = root / CONTENT_DIR / kind
-        if folder.is_dir() and not folder.is_symlink():
-            candidates.extend(p for p in sorted(folder.iterdir()) if p.is_file())
-    for path in candidates:
-        slot = slot_of(path.relative_to(root).as_posix(), kinds)
+    """Give the entity and schema files on disk, as validation finds them, with their bytes."""
+    schemas = [p for p in sorted((root / SCHEMA_DIR).glob("*.schema.json")) if p.is_file()]
+    entities, _ = discover(root / CONTENT_DIR, root, kinds)  # what it refuses, validate reports
+    paths = [(p.relative_to(root).as_posix(), p) for p in schemas]
+    paths += [(candidate.rel, candidate.path) for candidate in entities]
+    for rel, path in paths:
+        slot = slot_of(rel, kinds)
         if slot is None:
             continue
         try:
@@ -140,11 +146,19 @@ def _renames(
     rest_new = [n for n in added if n.slot not in paired]
     if len(rest_old) * len(rest_new) > MAX_RENAME_PAIRS:
         return pairs
+    kinds = {o.slot.kind for o in rest_old} & {n.slot.kind for n in rest_new}
+    lines = {s.slot: _lines(reader.version(s)) for s in rest_old + rest_new if s.slot.kind in kinds}
     scored = []
-    for old in rest_old:
-        for new in rest_new:
-            if old.slot.kind == new.slot.kind:
-                score = _similarity(reader, old, new)
+    for new in rest_new:
+        new_lines = lines.get(new.slot)
+        if new_lines is None:
+            continue
+        # The second sequence is analysed once, then compared with every removed entity.
+        matcher = difflib.SequenceMatcher(None, b=new_lines, autojunk=False)
+        for old in rest_old:
+            old_lines = lines.get(old.slot) if old.slot.kind == new.slot.kind else None
+            if old_lines is not None:
+                score = _similarity(matcher, old_lines)
                 if score >= RENAME_SIMILARITY:
                     scored.append((-score, old.slot.key, new.slot.key, old, new))
     used: set[str] = set()
@@ -155,18 +169,18 @@ def _renames(
     return pairs
 
 
-def _similarity(reader: VersionReader, old: Side, new: Side) -> float:
-    """Give how alike two versions are, 0 to 1, line by line as git judges renames."""
-    a, b = reader.version(old), reader.version(new)
-    if a is None or b is None:
-        return 0.0
-    matcher = difflib.SequenceMatcher(None, _lines(a), _lines(b), autojunk=False)
+def _similarity(matcher: difflib.SequenceMatcher[str], old: list[str]) -> float:
+    """Give how alike the old lines and the matcher's new lines are, 0 to 1, as git judges."""
+    matcher.set_seq1(old)
     if matcher.real_quick_ratio() < RENAME_SIMILARITY or matcher.quick_ratio() < RENAME_SIMILARITY:
         return 0.0
     return matcher.ratio()
 
 
-def _lines(version: Version) -> list[str]:
+def _lines(version: Version | None) -> list[str] | None:
+    """Give a version as lines to compare (None when unreadable)."""
+    if version is None:
+        return None
     fields = json.dumps(version.fields, sort_keys=True, indent=0, ensure_ascii=False, default=str)
     return fields.splitlines() + (version.body or "").splitlines()
 

@@ -124,7 +124,7 @@ def diff_value(
     always_show: bool = False,
 ) -> None:
     """Append the changes from `old` to `new` (either may be MISSING) under `label`."""
-    if old == new or (old is MISSING and new is MISSING):
+    if old == new:
         return
     node = resolve(schema, node) if node else {}
     if (

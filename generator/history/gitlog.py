@@ -1,4 +1,4 @@
-"""Read git: one `git log` pass, tags, trees, and blobs through one persistent `cat-file` process.
+"""Read git: one `git log` pass, tags, trees, and blobs through one persistent `cat-file`.
 
 This module is the history stage's only edge to git. Everything it returns is plain data; the
 parsing of git's output is done by pure functions so it can be tested without a repository.
@@ -11,9 +11,10 @@ import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-LOG_FORMAT = "%x1e%H%x1f%P%x1f%aN%x1f%aI%x1f%D%x1f%s"
+from generator.errors import PlaybookError
+
+LOG_FORMAT = "%x1e%H%x1f%aN%x1f%aI%x1f%D%x1f%s"
 """Commit header of our log: a record separator, then fields split by unit separators; the
 subject comes last so any character in it is kept."""
 
@@ -29,16 +30,14 @@ SHALLOW = (
 )
 
 
-class GitUnavailable(Exception):
-    """Git cannot give history here; the message says why, for History.warning."""
+class GitUnavailable(PlaybookError):
+    """Git cannot give history here; the message says why, for History.warning (or exit 2)."""
 
 
 @dataclass(frozen=True, slots=True)
 class FileChange:
     """One line of `git log --raw`: a file added, modified, deleted or renamed in a commit."""
 
-    status: str
-    """`A`, `M`, `D`, `R` or `T` (type change), without the rename score."""
     old_path: str | None
     new_path: str | None
     old_blob: str | None
@@ -52,7 +51,6 @@ class RawCommit:
     """A commit as `git log` prints it, with the files it changed under our paths."""
 
     sha: str
-    parents: tuple[str, ...]
     author: str
     date: str
     subject: str
@@ -82,17 +80,15 @@ def parse_log(output: str) -> list[RawCommit]:
 
     def flush() -> None:
         if header is not None:
-            sha, parents, author, date, refs, subject = header
+            sha, author, date, refs, subject = header
             tags = tuple(r.removeprefix("tag: ") for r in refs.split(", ") if r.startswith("tag: "))
-            commits.append(
-                RawCommit(sha, tuple(parents.split()), author, date, subject, tuple(files), tags)
-            )
+            commits.append(RawCommit(sha, author, date, subject, tuple(files), tags))
 
     for token in tokens:
         token = token.lstrip("\n")
         if token.startswith("\x1e"):
             flush()
-            header = [*token[1:].split("\x1f", 5), "", "", "", "", ""][:6]
+            header = [*token[1:].split("\x1f", 4), "", "", "", ""][:5]
             files = []
         elif token.startswith(":"):
             # `:old_mode new_mode old_blob new_blob STATUS`, then one path (two for a rename).
@@ -105,15 +101,15 @@ def parse_log(output: str) -> list[RawCommit]:
             old_blob = None if parts[2] == NULL_BLOB else parts[2]
             new_blob = None if parts[3] == NULL_BLOB else parts[3]
             if status == "C":  # a copy leaves the source in place: only the copy is new
-                files.append(FileChange("A", None, second, None, new_blob))
+                files.append(FileChange(None, second, None, new_blob))
             elif status == "R":
-                files.append(FileChange("R", first, second, old_blob, new_blob))
+                files.append(FileChange(first, second, old_blob, new_blob))
             elif status == "A":
-                files.append(FileChange("A", None, first, None, new_blob))
+                files.append(FileChange(None, first, None, new_blob))
             elif status == "D":
-                files.append(FileChange("D", first, None, old_blob, None))
-            else:
-                files.append(FileChange(status, first, first, old_blob, new_blob))
+                files.append(FileChange(first, None, old_blob, None))
+            else:  # M, or T (type change)
+                files.append(FileChange(first, first, old_blob, new_blob))
     flush()
     return commits
 
@@ -145,11 +141,7 @@ def parse_tree(output: str) -> dict[str, str]:
 
 
 class GitRepository:
-    """A git working tree: one-shot commands, and one persistent blob reader (GitPython).
-
-    One-shot commands run git directly; GitPython is imported only when blobs must be read,
-    because importing it costs about a tenth of a second, a quarter of a cached build.
-    """
+    """A git working tree, read by one git command per question."""
 
     def __init__(self, toplevel: Path, prefix: str, common_dir: Path, shallow: bool) -> None:
         self.toplevel = toplevel
@@ -157,19 +149,6 @@ class GitRepository:
         """Where the playbook's repository root sits inside the git tree: `` or `docs/`."""
         self.common_dir = common_dir
         self.shallow = shallow
-        self._repo: Any = None
-
-    def close(self) -> None:
-        """Stop the persistent blob reader, if one was started."""
-        if self._repo is not None:
-            self._repo.close()
-            self._repo = None
-
-    def __enter__(self) -> GitRepository:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def run(self, *args: str) -> str:
         """Give the output of one git command, decoded; raise GitUnavailable when it fails."""
@@ -246,18 +225,27 @@ class GitRepository:
         return parse_tree(output)
 
     def blobs(self, blob_ids: Sequence[str]) -> Iterator[tuple[str, bytes | None]]:
-        """Give (blob id, bytes or None when missing) from one persistent `cat-file --batch`."""
-        if self._repo is None:
-            import git
+        """Give (blob id, bytes or None when missing) in order, from the one persistent
+        `git cat-file --batch` that GitPython keeps open for the whole read.
 
-            self._repo = git.Repo(self.toplevel)
-        for blob_id in blob_ids:
-            try:
-                _, kind, _, data = self._repo.git.get_object_data(blob_id)
-            except Exception:  # missing object (shallow or partial clone): skip that version
-                yield blob_id, None
-                continue
-            yield blob_id, data if kind in (b"blob", "blob") else None
+        GitPython is imported only here, when there are blobs to read: importing it costs about
+        a tenth of a second, a quarter of a build whose history is cached.
+        """
+        if not blob_ids:
+            return
+        import git
+
+        repo = git.Repo(self.toplevel)
+        try:
+            for blob_id in blob_ids:
+                try:
+                    _, kind, _, data = repo.git.get_object_data(blob_id)
+                except (ValueError, git.GitError):  # missing (shallow or partial clone)
+                    yield blob_id, None
+                    continue
+                yield blob_id, data if kind in (b"blob", "blob") else None
+        finally:  # also when the caller stops reading early
+            repo.close()
 
 
 def run_git(cwd: Path, *args: str) -> str:
@@ -267,16 +255,7 @@ def run_git(cwd: Path, *args: str) -> str:
 
 def start_git(cwd: Path, *args: str) -> Callable[[], str]:
     """Start `git ARGS` in `cwd`; the call waits for its output (GitUnavailable if it failed)."""
-    try:
-        process = subprocess.Popen(
-            ["git", *args], cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"},
-        )  # fmt: skip
-    except FileNotFoundError:
-        raise GitUnavailable("git is not installed (no `git` command on PATH)") from None
-    except OSError as error:
-        raise GitUnavailable(f"cannot run git: {error.strerror}") from None
+    process = _popen(cwd, args)
 
     def finish() -> str:
         out, err = process.communicate()
@@ -286,6 +265,20 @@ def start_git(cwd: Path, *args: str) -> Callable[[], str]:
         return out.decode("utf-8", errors="replace")
 
     return finish
+
+
+def _popen(cwd: Path, args: Sequence[str]) -> subprocess.Popen[bytes]:
+    """Start git, never prompting nor taking optional locks; GitUnavailable if it cannot run."""
+    try:
+        return subprocess.Popen(
+            ["git", *args], cwd=cwd, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"},
+        )  # fmt: skip
+    except FileNotFoundError:
+        raise GitUnavailable("git is not installed (no `git` command on PATH)") from None
+    except OSError as error:
+        raise GitUnavailable(f"cannot run git: {error.strerror}") from None
 
 
 def open_repository(root: Path) -> GitRepository:

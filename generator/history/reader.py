@@ -7,8 +7,8 @@ How history is read:
 - Merges: a merge commit is diffed against its first parent and the changes are attributed to
   the merge, which is how they reached the main line (the merge of a pull request). Commits of
   the merged branch are not listed separately, so nothing is counted twice.
-- Blobs are read through one persistent `git cat-file --batch`, each parsed at most once with
-  the validation loader, and remembered in `.playbook-cache/history/` by blob id.
+- The blobs not yet cached are streamed through one `git cat-file --batch`, each parsed at most
+  once with the validation loader, and remembered in `.playbook-cache/history/` by blob id.
 - A shallow clone gives history from its oldest commit on (that commit is the baseline, not a
   change), with one warning in `History.warning`; outside git, or without git, the History is
   empty with one warning; an empty repository gives an empty History.
@@ -56,13 +56,12 @@ def read_history(
         repo = open_repository(root)
     except GitUnavailable as reason:
         return History(warning=NO_HISTORY.format(reason=reason))
-    with repo:
-        try:
-            return _read(repo, root, schemas, names or {}, since, cache)
-        except GitUnavailable as reason:
-            if since is not None:
-                raise
-            return History(warning=NO_HISTORY.format(reason=reason))
+    try:
+        return _read(repo, root, schemas, names or {}, since, cache)
+    except GitUnavailable as reason:
+        if since is not None:
+            raise
+        return History(warning=NO_HISTORY.format(reason=reason))
 
 
 def _read(

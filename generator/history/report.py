@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from generator.history.compare import ORDER, PlaybookDiff
@@ -103,9 +102,8 @@ def change_json(change: EntityChange) -> dict[str, Any]:
     }
 
 
-def _counts(changes: Iterable[EntityChange]) -> dict[str, int]:
-    listed = list(changes)
-    return {kind: sum(1 for c in listed if c.change == kind) for kind in ORDER}
+def _counts(diff: PlaybookDiff) -> dict[str, int]:
+    return {kind: diff.count(kind) for kind in ORDER}
 
 
 def diff_markdown(diff: PlaybookDiff) -> str:
@@ -115,7 +113,7 @@ def diff_markdown(diff: PlaybookDiff) -> str:
     if not diff.changes:
         lines += [f"No change to the playbook's content from `{diff.base[:12]}` to {head}."]
         return "\n".join(lines) + "\n"
-    counts = _counts(diff.changes)
+    counts = _counts(diff)
     summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
     lines += [f"**{summary}** (from `{diff.base[:12]}` to {head})", ""]
     for kind in ORDER:
@@ -134,7 +132,7 @@ def diff_json(diff: PlaybookDiff) -> str:
     document = {
         "base": diff.base,
         "head": diff.head,
-        "counts": _counts(diff.changes),
+        "counts": _counts(diff),
         "changes": [change_json(change) for change in diff.changes],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

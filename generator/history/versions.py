@@ -57,9 +57,9 @@ def slot_of(path: str, kinds: Mapping[str, KindSpec]) -> Slot | None:
     if len(parts) != 3 or parts[0] != CONTENT_DIR or parts[1] not in kinds:
         return None
     stem, dot, form = parts[2].rpartition(".")
-    if not dot or form not in kinds[parts[1]].forms or stem.startswith("."):
+    if not dot or form not in kinds[parts[1]].forms:
         return None
-    if not ID_PATTERN.match(stem) or len(stem) > MAX_ID_LENGTH:
+    if not ID_PATTERN.match(stem) or len(stem) > MAX_ID_LENGTH:  # dotfiles too
         return None
     return Slot(parts[1], stem, form)
 
