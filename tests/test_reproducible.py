@@ -11,8 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
 from sitekit import make_site_repo, tree_bytes
 
 WHEN = "2025-03-04T05:06:07+00:00"

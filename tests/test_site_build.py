@@ -11,6 +11,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import run_playbook
@@ -196,6 +197,51 @@ def test_plain_mkdocs_build_strict_runs_the_plugin(built: Path, tmp_path: Path) 
     assert not (repo / "build" / "docs" / "stale.md").exists()
     page = (repo / "site" / "tools" / "amplitude" / "index.html").read_text(encoding="utf-8")
     assert "Amplitude Analytics" in page
+
+
+def test_plain_mkdocs_build_renders_what_playbook_build_renders(
+    built: Path, tmp_path: Path
+) -> None:
+    repo = shutil.copytree(built, tmp_path / "repo", ignore=shutil.ignore_patterns("site"))
+    docs = tree_bytes(repo / "build" / "docs")
+    result = mkdocs(repo, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert tree_bytes(repo / "build" / "docs") == docs
+    assert "feed.xml" in docs  # mkdocs.yml sets site_url, and every page links the feed
+    assert broken_links(repo / "site") == []
+
+
+def test_build_writes_the_markdown_tree_once(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.config import load_config
+    from generator.site import build as site_build
+    from generator.site import mkdocs_plugin
+
+    repo = shutil.copytree(built, tmp_path / "repo", ignore=shutil.ignore_patterns("site", "build"))
+    written: list[Path] = []
+    real = site_build.write_tree
+
+    def counting(files: dict[str, str], out: Path, *rest: Any) -> bool:
+        written.append(out)
+        return real(files, out, *rest)
+
+    monkeypatch.setattr(site_build, "write_tree", counting)
+    monkeypatch.setattr(mkdocs_plugin, "write_tree", counting)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(repo)
+    site_build.build_site(config, site_build.prepare(config, False), None, False)
+    assert written == [repo / "build" / "docs"]
+    assert (repo / "site" / "index.html").is_file()
+
+
+def test_a_broken_page_template_exits_2_with_its_location(built: Path, tmp_path: Path) -> None:
+    repo = shutil.copytree(built, tmp_path / "repo", ignore=shutil.ignore_patterns("site"))
+    (repo / "site_templates" / "pages" / "tags.md.j2").write_text("{% if %}\n", encoding="utf-8")
+    result = run_playbook("--root", str(repo), "render")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"{repo / 'site_templates' / 'pages' / 'tags.md.j2'}:1: " in result.stderr
 
 
 def test_plain_mkdocs_build_reports_content_errors_like_validate(

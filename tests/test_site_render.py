@@ -12,6 +12,7 @@ import yaml
 from sitekit import FIXTURE, HOSTILE_TITLE, REPO_URL, make_site_repo
 
 from generator.config import load_config
+from generator.errors import ConfigError
 from generator.export import export_model
 from generator.model import ChangelogEntry, Commit, EntityChange, EntityHistory, History, Release
 from generator.pipeline import Validation, validate_playbook
@@ -152,6 +153,65 @@ def test_edit_uri_template_and_missing_repository(repo: Path, validation: Valida
     )
     bare = render_site(validation, History(), SiteSettings(repo / "site_templates"))
     assert "edit_url" not in front_matter(bare["tools/amplitude.md"])
+    quoted = SiteSettings(
+        repo / "site_templates", repo_url=REPO_URL, edit_uri_template="blob/{path!q}"
+    )
+    assert quoted.edit_url("playbook/a b.yml") == f"{REPO_URL}/blob/playbook%2Fa%20b.yml"
+
+
+def test_mkdocs_yml_is_read_as_mkdocs_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.site.render import DEFAULT_SITE_NAME
+    from generator.site.settings import read_mkdocs_yml, site_settings
+
+    (tmp_path / "mkdocs.yml").write_text(
+        'site_url: !ENV [PB_TEST_SITE_URL, "https://default.example/"]\n'
+        "site_name: !ENV PB_TEST_UNSET\n"
+        "markdown_extensions:\n  - custom: !!python/name:os.sep\n",
+        encoding="utf-8",
+    )
+    monkeypatch.delenv("PB_TEST_UNSET", raising=False)
+    monkeypatch.delenv("PB_TEST_SITE_URL", raising=False)
+    config = load_config(tmp_path)
+    settings = site_settings(config, read_mkdocs_yml(tmp_path))
+    assert settings.site_url == "https://default.example/"
+    assert settings.site_name == DEFAULT_SITE_NAME
+    monkeypatch.setenv("PB_TEST_SITE_URL", "https://env.example/")
+    assert site_settings(config, read_mkdocs_yml(tmp_path)).site_url == "https://env.example/"
+
+
+@pytest.mark.parametrize("template", ["{foo}", "{0}", "{path", "{path!x}", "{path.x}"])
+def test_a_broken_edit_uri_template_is_a_configuration_error(template: str) -> None:
+    with pytest.raises(ConfigError, match="edit_uri_template"):
+        SiteSettings(Path("site_templates"), repo_url=REPO_URL, edit_uri_template=template)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("{% if %}\n", "Expected an expression"), ("Tags\n\n{{ nope }}\n", "'nope' is undefined")],
+)
+def test_a_broken_page_template_is_located(
+    repo: Path, validation: Validation, text: str, problem: str
+) -> None:
+    template = repo / "site_templates" / "pages" / "tags.md.j2"
+    template.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        render(repo, validation)
+    assert str(raised.value).startswith(f"{template}:{text.count(chr(10))}: ")
+    assert problem in str(raised.value)
+
+
+def test_a_missing_page_template_or_a_binary_asset_is_a_configuration_error(
+    repo: Path, validation: Validation
+) -> None:
+    (repo / "site_templates" / "pages" / "entity.md.j2").unlink()
+    with pytest.raises(ConfigError, match=r"no page template entity\.md\.j2"):
+        render(repo, validation)
+    (repo / "site_templates" / "pages" / "entity.md.j2").write_text("x\n", encoding="utf-8")
+    (repo / "site_templates" / "assets" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\xff")
+    with pytest.raises(ConfigError, match=r"logo\.png"):
+        render(repo, validation)
 
 
 def test_hostile_text_shows_as_text_and_never_as_markup(repo: Path, validation: Validation) -> None:

@@ -82,6 +82,8 @@ def test_refuses_to_write_the_same_path_twice(root: Path) -> None:
         write({"Index.md": "a", "index.md": "b"}, root / "out", root)
     with pytest.raises(BuildError, match="file and a folder"):
         write({"roles": "a", "roles/pm.md": "b"}, root / "out", root)
+    with pytest.raises(BuildError, match="file and a folder"):
+        write({"roles": "a", "roles/pm/notes.md": "b"}, root / "out", root)
 
 
 @pytest.mark.parametrize(

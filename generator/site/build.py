@@ -21,9 +21,9 @@ from generator.site.generate import Generated, generate
 from generator.site.settings import (
     MKDOCS_FILE,
     docs_dir,
-    protected_folders,
     read_mkdocs_yml,
     site_settings,
+    source_folders,
 )
 from generator.site.write import check_target, staging_folder, swap_in, write_tree
 
@@ -38,7 +38,7 @@ def prepare(config: Config, strict: bool) -> Generated:
 def write_docs(config: Config, generated: Generated, out: Path | None = None) -> Path:
     """Write the rendered tree to `out` (default: mkdocs.yml's docs_dir); give the folder."""
     folder = out if out is not None else docs_dir(config, read_mkdocs_yml(config.root))
-    write_tree(generated.files, folder, config.root, protected_folders(config))
+    write_tree(generated.files, folder, config.root, source_folders(config))
     return folder
 
 
@@ -51,12 +51,13 @@ def build_site(config: Config, generated: Generated, out: Path | None, strict: b
     if not mkdocs_yml.is_file():
         raise ConfigError(f"no {MKDOCS_FILE} in {config.root}")
     site = out if out is not None else config.root / DEFAULT_SITE_DIR
-    target = check_target(site, config.root, protected_folders(config))
-    write_docs(config, generated)
+    target = check_target(site, config.root, source_folders(config))
+    # Written before MkDocs starts: it refuses a docs_dir that does not exist yet.
+    docs = write_docs(config, generated)
     staging = staging_folder(target)
     try:
         with source_date_epoch(generated.history):
-            _run_mkdocs(mkdocs_yml, staging, strict, generated)
+            _run_mkdocs(mkdocs_yml, staging, strict, generated, docs)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -64,7 +65,9 @@ def build_site(config: Config, generated: Generated, out: Path | None, strict: b
     return site
 
 
-def _run_mkdocs(mkdocs_yml: Path, site_dir: Path, strict: bool, generated: Generated) -> None:
+def _run_mkdocs(
+    mkdocs_yml: Path, site_dir: Path, strict: bool, generated: Generated, docs: Path
+) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -78,7 +81,7 @@ def _run_mkdocs(mkdocs_yml: Path, site_dir: Path, strict: bool, generated: Gener
         )
         for plugin in mkdocs_config.plugins.values():
             if isinstance(plugin, PlaybookPlugin):
-                plugin.prepared = generated
+                plugin.prepared, plugin.prepared_docs = generated, docs.resolve()
         mkdocs_config.plugins.on_startup(command="build", dirty=False)
         try:
             build(mkdocs_config)

@@ -83,8 +83,8 @@ def _backlinks(
     found: dict[str, dict[tuple[str, str], Backlink]] = defaultdict(dict)
     for reference in playbook.references:
         target = reference.target_key
-        origin = _entity(playbook, reference.origin)
-        if origin is None or target == reference.origin or _entity(playbook, target) is None:
+        origin = entity_by_key(playbook, reference.origin)
+        if origin is None or target == reference.origin or entity_by_key(playbook, target) is None:
             continue
         field = top_field(reference)
         label = BODY_LABEL if field == BODY_FIELD else titles.get((origin.kind, field), field)
@@ -130,7 +130,8 @@ def field_titles(schemas: SchemaSet) -> dict[tuple[str, str], str]:
     return titles
 
 
-def _entity(playbook: Playbook, key: str) -> Entity | None:
+def entity_by_key(playbook: Playbook, key: str) -> Entity | None:
+    """Give the entity a `kind/id` key names, or None if there is none."""
     kind, _, entity_id = key.partition("/")
     return playbook.get(kind, entity_id)
 
@@ -188,7 +189,7 @@ def _view(
     if isinstance(value, list):
         return _list_view(schema, pointer, name, title, value)
     if isinstance(value, dict):
-        keys = (schema_at(schema, pointer) or {}).get("propertyNames", {})
+        keys = node.get("propertyNames", {})
         key_ref = keys.get("x-playbook-ref") if isinstance(keys, dict) else None
         pairs = tuple((str(k), v) for k, v in value.items())
         return FieldView(name, title, "map", pairs, key_ref if isinstance(key_ref, str) else None)

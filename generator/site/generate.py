@@ -18,11 +18,15 @@ class Generated:
     history: History = field(default_factory=History)
     files: dict[str, str] = field(default_factory=dict)
     """{relative path: text}; empty when validation failed."""
-    nav: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def rendered(self) -> bool:
         return bool(self.files)
+
+    @property
+    def nav(self) -> list[dict[str, str]]:
+        """The site's navigation: home, the kind catalogues, then the site-wide pages."""
+        return navigation(self.validation.playbook)
 
 
 def generate(config: Config, settings: SiteSettings, strict: bool) -> Generated:
@@ -32,4 +36,4 @@ def generate(config: Config, settings: SiteSettings, strict: bool) -> Generated:
         return Generated(validation)
     history = load_history(config, validation)
     files = render_site(validation, history, settings)
-    return Generated(validation, history, files, navigation(validation.playbook))
+    return Generated(validation, history, files)

@@ -16,8 +16,7 @@ from generator.config import Config, load_config
 from generator.errors import PlaybookError
 from generator.model import Severity
 from generator.site.generate import Generated, generate
-from generator.site.render import SiteSettings
-from generator.site.settings import protected_folders
+from generator.site.settings import site_settings, source_folders
 from generator.site.write import write_tree
 
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -36,30 +35,38 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
     def __init__(self) -> None:
         self.prepared: Generated | None = None
         """Set by `playbook build`, which has already validated and rendered."""
+        self.prepared_docs: Path | None = None
+        """Set by `playbook build`: the folder it has already written the prepared tree to."""
         self.repository: Config | None = None
 
     def on_config(self, config: Any) -> Any:
         root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
+        prepared, written = self.prepared, self.prepared_docs
+        self.prepared = self.prepared_docs = None
         try:
             repository = load_config(root)
-            generated = self.prepared or generate(
-                repository, _settings(repository, config), repository.strict or bool(config.strict)
+            generated = prepared or generate(
+                repository,
+                site_settings(repository, config),
+                repository.strict or bool(config.strict),
             )
         except PlaybookError as error:
             raise PluginError(f"playbook: {error}") from error
-        self.prepared, self.repository = None, repository
-        report = format_text(generated.validation.issues, len(generated.validation.playbook))
+        self.repository = repository
         if not generated.rendered:
             # Raised before anything is written: the previous docs folder and site stay as they are.
+            report = format_text(generated.validation.issues, len(generated.validation.playbook))
             raise PluginError("the playbook has problems; nothing was built\n" + report)
         for issue in generated.validation.issues:
             if issue.severity is Severity.WARNING:
                 s = issue.source
                 log.warning(f"{s.path}:{s.line}:{s.column}: warning[{issue.rule}]: {issue.message}")
-        try:
-            write_tree(generated.files, Path(config.docs_dir), root, protected_folders(repository))
-        except PlaybookError as error:
-            raise PluginError(f"playbook: {error}") from error
+        docs = Path(config.docs_dir)
+        if docs.resolve() != written:
+            try:
+                write_tree(generated.files, docs, root, source_folders(repository))
+            except PlaybookError as error:
+                raise PluginError(f"playbook: {error}") from error
         if config.nav is None:
             config.nav = generated.nav
         return config
@@ -74,17 +81,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
     def on_serve(self, server: Any, config: Any, builder: Any) -> Any:
         repository = self.repository
         if repository is not None:
-            for folder in (repository.content_dir, repository.schema_dir, repository.template_dir):
+            for folder in source_folders(repository):
                 if folder.is_dir():
                     server.watch(str(folder))
         return server
-
-
-def _settings(repository: Config, config: Any) -> SiteSettings:
-    return SiteSettings(
-        template_dir=repository.template_dir,
-        site_name=str(config.site_name),
-        repo_url=config.repo_url,
-        edit_uri=config.edit_uri,
-        edit_uri_template=config.edit_uri_template,
-    )

@@ -113,8 +113,8 @@ def _enum(schema: Mapping[str, Any], field: Mapping[str, Any]) -> list[Any]:
     if "enum" in field:
         return list(field["enum"])
     for sub in (field.get("items"), field.get("additionalProperties")):
-        if isinstance(sub, dict) and "enum" in resolve(schema, sub):
-            return list(resolve(schema, sub)["enum"])
+        if isinstance(sub, dict) and "enum" in (node := resolve(schema, sub)):
+            return list(node["enum"])
     return []
 
 

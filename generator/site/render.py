@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import string
+import traceback
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +13,16 @@ from typing import Any
 from urllib.parse import quote, urljoin
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    select_autoescape,
+)
 from markupsafe import Markup, escape
 
 from generator.errors import ConfigError
@@ -20,7 +31,14 @@ from generator.history.feed import atom_feed
 from generator.model import Entity, History, Playbook
 from generator.pipeline import Validation
 from generator.site import paths, sanitize
-from generator.site.context import SiteIndex, backlink_groups, build_index, field_views, raci_rows
+from generator.site.context import (
+    SiteIndex,
+    backlink_groups,
+    build_index,
+    entity_by_key,
+    field_views,
+    raci_rows,
+)
 from generator.site.links import rewrite_links
 from generator.site.mermaid import flowchart
 from generator.site.reference import field_docs, shared_field_docs
@@ -29,7 +47,6 @@ from generator.site.text import code_span, first_date, plain_inline, table_cell,
 DEFAULT_SITE_NAME = "Product Operations Playbook"
 PAGE_TEMPLATES = "pages"
 ASSET_TEMPLATES = "assets"
-"""Search weight of an entity page: its title, id and key fields outrank mentions elsewhere."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,16 +63,36 @@ class SiteSettings:
     site_url: str | None = None
     """The published address; the Atom feed needs it for absolute ids and is left out without it."""
 
+    def __post_init__(self) -> None:
+        if self.edit_uri_template:
+            try:
+                _EDIT_URI.format(self.edit_uri_template, path="", path_noext="")
+            except (KeyError, IndexError, AttributeError, ValueError) as error:
+                raise ConfigError(
+                    f"edit_uri_template {self.edit_uri_template!r} in mkdocs.yml cannot be "
+                    f"filled in ({type(error).__name__}: {error}); it may use {{path}}, "
+                    "{path_noext} and {path!q}"
+                ) from error
+
     def edit_url(self, source: str) -> str | None:
         """Give the address that edits a source file on the git host, if one is configured."""
         if self.edit_uri_template:
             noext = source.rsplit(".", 1)[0]
-            return urljoin(
-                _dir(self.repo_url), self.edit_uri_template.format(path=source, path_noext=noext)
-            )
+            path = _EDIT_URI.format(self.edit_uri_template, path=source, path_noext=noext)
+            return urljoin(_dir(self.repo_url), path)
         if self.edit_uri is not None and (self.repo_url or "://" in self.edit_uri):
             return urljoin(_dir(self.repo_url), _dir(self.edit_uri)) + source
         return None
+
+
+class _EditUriFormatter(string.Formatter):
+    """Fills in edit_uri_template as MkDocs does: `!q` quotes a value for a URL."""
+
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        return quote(value, safe="") if conversion == "q" else super().convert_field(value, conversion)
+
+
+_EDIT_URI = _EditUriFormatter()
 
 
 def _dir(url: str | None) -> str:
@@ -74,13 +111,9 @@ class PageTools:
         """Give the relative link from this page to another generated file."""
         return Markup(paths.relative_url(self.path, target, anchor))
 
-    def entity(self, key: str) -> Entity | None:
-        kind, _, entity_id = key.partition("/")
-        return self.playbook.get(kind, entity_id)
-
     def link(self, key: str, text: str | None = None) -> Markup:
         """Give a Markdown link to an entity's page, or its key as plain text if it is gone."""
-        entity = self.entity(key)
+        entity = entity_by_key(self.playbook, key)
         label = text if text is not None else (entity.title if entity else key)
         if entity is None:
             return inline(label)
@@ -195,14 +228,43 @@ class Tree:
 
 
 def render_site(validation: Validation, history: History, settings: SiteSettings) -> dict[str, str]:
-    """Give every generated file, sorted by path: pages, navigation, model JSON, assets."""
+    """Give every generated file, sorted by path: pages, navigation, model JSON, assets.
+
+    A broken page template is a configuration error, located at its file and line.
+    """
+    try:
+        return _render_tree(validation, history, settings)
+    except TemplateError as error:
+        raise ConfigError(_template_problem(error, settings.template_dir)) from error
+
+
+def _template_problem(error: TemplateError, template_dir: Path) -> str:
+    """Give where a page template failed, then why."""
+    if isinstance(error, TemplateNotFound):
+        return f"no page template {error.name} in {template_dir / PAGE_TEMPLATES}"
+    if isinstance(error, TemplateSyntaxError) and error.filename:
+        where = f"{error.filename}:{error.lineno}"
+    else:
+        # Jinja gives the frames of template code the template's own file name and line.
+        frames = [
+            frame
+            for frame in traceback.extract_tb(error.__traceback__)
+            if Path(frame.filename).is_relative_to(template_dir)
+        ]
+        where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else str(template_dir)
+    return f"{where}: error in page template: {error.message or type(error).__name__}"
+
+
+def _render_tree(
+    validation: Validation, history: History, settings: SiteSettings
+) -> dict[str, str]:
     playbook = validation.playbook
     _check_kind_names(playbook)
     index = build_index(playbook, validation.schemas)
     env = template_environment(settings.template_dir)
     shared = {"site_name": settings.site_name, "kinds": playbook.kinds, "paths": paths}
 
-    def page(path: str, template: str, **values: Any) -> None:
+    def page(path: str, template: str | Template, **values: Any) -> None:
         tools = PageTools(path, playbook, index)
         text = env.get_template(template).render(page=tools, **shared, **values)
         tree.add(path, _with_abbreviations(text, index.abbreviations, abbreviation_pattern))
@@ -222,7 +284,7 @@ def render_site(validation: Validation, history: History, settings: SiteSettings
         for entity in playbook.of_kind(kind):
             page(
                 paths.entity_page(kind, entity.id),
-                template.name or "entity.md.j2",
+                template,
                 entity=entity,
                 spec=spec,
                 fields=field_views(entity, kind_schema),
@@ -384,4 +446,11 @@ def _assets(folder: Path) -> Iterator[tuple[str, str]]:
         return
     for path in sorted(folder.rglob("*")):
         if path.is_file() and not path.name.startswith("."):
-            yield f"{paths.ASSETS}/{path.relative_to(folder).as_posix()}", path.read_text("utf-8")
+            try:
+                text = path.read_text("utf-8")
+            except UnicodeDecodeError as error:
+                raise ConfigError(
+                    f"{path}: site assets are copied as UTF-8 text; put images and other "
+                    "binary files in the theme's custom_dir (mkdocs.yml)"
+                ) from error
+            yield f"{paths.ASSETS}/{path.relative_to(folder).as_posix()}", text

@@ -76,7 +76,6 @@ class _Scanner(HTMLParser):
         self.mermaid_depth = 0
         self.mermaid_text: list[str] = []
         self.mermaid_at = (0, 0)
-        self.depth = 0
 
     def report(self, kind: str, detail: str, at: tuple[int, int] | None = None) -> None:
         line, offset = at or self.getpos()
@@ -94,7 +93,6 @@ class _Scanner(HTMLParser):
         if tag == "script":
             line, offset = self.getpos()
             self.script, self.script_text = (line, offset, values), []
-        self.depth += 1
         classes = values.get("class", "").split()
         if self.mermaid_depth:
             self.mermaid_depth += 1

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import UserString
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
 
 from generator.config import Config
 from generator.errors import ConfigError
@@ -16,13 +19,16 @@ DEFAULT_DOCS_DIR = "build/docs"
 
 
 class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml; engine-specific tags (`!!python/name:`, `!ENV`) become None."""
+    """Reads mkdocs.yml: `!ENV` as MkDocs does, other engine tags (`!!python/name:`) as None."""
 
 
 def _unknown_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
     return None
 
 
+# MkDocs' own reader of the tag (a small package MkDocs depends on, not MkDocs itself), so a
+# `site_url: !ENV [SITE_URL, ...]` gives the feed the address MkDocs gives the pages.
+_TolerantLoader.add_constructor("!ENV", construct_env_tag)
 _TolerantLoader.add_multi_constructor("", _unknown_tag)
 
 
@@ -40,12 +46,13 @@ def read_mkdocs_yml(root: Path) -> dict[str, Any]:
     return data
 
 
-def site_settings(config: Config, mkdocs: dict[str, Any]) -> SiteSettings:
-    """Give rendering settings from the repository and its mkdocs.yml values."""
+def site_settings(config: Config, mkdocs: Mapping[str, Any]) -> SiteSettings:
+    """Give rendering settings from the repository and mkdocs.yml's values (raw or MkDocs')."""
 
     def text(name: str) -> str | None:
         value = mkdocs.get(name)
-        return value if isinstance(value, str) else None
+        # MkDocs hands over its validated edit_uri_template as a UserString.
+        return str(value) if isinstance(value, str | UserString) else None
 
     return SiteSettings(
         template_dir=config.template_dir,
@@ -57,12 +64,12 @@ def site_settings(config: Config, mkdocs: dict[str, Any]) -> SiteSettings:
     )
 
 
-def docs_dir(config: Config, mkdocs: dict[str, Any]) -> Path:
+def docs_dir(config: Config, mkdocs: Mapping[str, Any]) -> Path:
     """Give the generated Markdown folder mkdocs.yml names (`build/docs` by default)."""
     value = mkdocs.get("docs_dir")
     return config.root / (value if isinstance(value, str) else DEFAULT_DOCS_DIR)
 
 
-def protected_folders(config: Config) -> tuple[Path, ...]:
-    """Give the folders no generated output may replace or enter."""
+def source_folders(config: Config) -> tuple[Path, ...]:
+    """Give the folders the site is made from: watched while serving, never written into."""
     return (config.content_dir, config.schema_dir, config.template_dir)

@@ -35,9 +35,13 @@ def check_paths(files: Iterable[str]) -> None:
         if folded in seen:
             raise BuildError(f"refusing to write {path!r} twice (also given as {seen[folded]!r})")
         seen[folded] = path
-    prefixes = {posixpath.dirname(path) for path in seen.values()}
+    folders = {
+        "/".join(parts[:depth])
+        for parts in (path.split("/") for path in seen.values())
+        for depth in range(1, len(parts))
+    }
     for path in seen.values():
-        if path in prefixes:
+        if path in folders:
             raise BuildError(f"refusing to write {path!r}: it is both a file and a folder")
 
 
@@ -90,14 +94,12 @@ def write_tree(files: Mapping[str, str], out: Path, root: Path, protected: Itera
     target = check_target(out, root, protected)
     if same_tree(files, target):
         return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = _sibling(target, "new")
+    staging = staging_folder(target)
     try:
         for path in sorted(files):
             destination = staging / path
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(files[path].encode("utf-8"))
-        (staging / MARKER).write_bytes(b"")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -106,7 +108,10 @@ def write_tree(files: Mapping[str, str], out: Path, root: Path, protected: Itera
 
 
 def swap_in(staging: Path, target: Path) -> None:
-    """Replace `target` by the finished sibling `staging`; on failure the old one stays."""
+    """Mark the finished sibling `staging` as ours and put it in place of `target`.
+
+    On failure the old `target` stays.
+    """
     (staging / MARKER).touch()
     if not target.exists():
         os.rename(staging, target)
