@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.checks.schema import json_path
+from generator.config import CONTENT_DIR
 from generator.content.schemas import KindSchema, Pattern
 from generator.model import Reference, SourceRef
 
-CONTENT_DIR = "playbook"
 _LINK_HINT = re.compile(r"\]\(|\]:|<[A-Za-z][A-Za-z0-9+.-]{1,31}:")
 """Text without `](`, `]:` or an autolink `<scheme:` has no link to find."""
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -147,15 +147,16 @@ def link_reference(
     origin: str, rel_path: str, link: MarkdownLink, at: SourceRef | None, field: str
 ) -> Reference | None:
     """Turn a relative link to a playbook source file into a reference; other links give None."""
-    target = _playbook_file(posixpath.dirname(rel_path), link.target)
+    target = playbook_file(posixpath.dirname(rel_path), link.target)
     return None if target is None else Reference(origin, "file", target, field, source=at)
 
 
 @functools.lru_cache(maxsize=4096)
-def _playbook_file(folder: str, href: str) -> str | None:
-    """Give `kind/file` for a link from `folder` to a playbook source file, else None.
+def playbook_file(folder: str, href: str) -> str | None:
+    """Give `kind/file` for a link `href` from `folder` to a playbook source file, else None.
 
-    Cached: the same few targets are linked from the same kind folders thousands of times.
+    The one reading of the link form: validation checks these links, the site aims them at
+    pages. Cached: the same few targets are linked from the same kind folders thousands of times.
     """
     target = href.split("#", 1)[0].split("?", 1)[0]
     if not target or _SCHEME.match(target) or target.startswith(("/", "//")):

@@ -29,6 +29,12 @@ def summary(issues: Sequence[Issue], entities: int) -> str:
     return f"{', '.join(parts)} in {files} file{'s' * (files != 1)} ({entities} entries checked)"
 
 
+def format_issue(issue: Issue) -> str:
+    """Give the line every report and log uses: `path:line:col: severity[rule]: message`."""
+    s = issue.source
+    return f"{s.path}:{s.line}:{s.column}: {issue.severity.value}[{issue.rule}]: {issue.message}"
+
+
 def format_text(
     issues: Sequence[Issue], entities: int, source_lines: SourceLines | None = None
 ) -> str:
@@ -39,9 +45,7 @@ def format_text(
     out: list[str] = []
     for issue in issues:
         s = issue.source
-        out.append(
-            f"{s.path}:{s.line}:{s.column}: {issue.severity.value}[{issue.rule}]: {issue.message}"
-        )
+        out.append(format_issue(issue))
         lines = source_lines(s.path) if source_lines else None
         if lines is not None and 0 < s.line <= len(lines):
             text = lines[s.line - 1].rstrip("\n").expandtabs(1)

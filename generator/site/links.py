@@ -6,9 +6,9 @@ import posixpath
 import re
 from collections.abc import Mapping
 
+from generator.checks.references import playbook_file
+from generator.config import CONTENT_DIR
 from generator.site.paths import relative_url
-
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 # A link target after `](`, or in a `[label]: target` definition; `<...>` brackets allowed.
@@ -18,13 +18,11 @@ _TARGET = re.compile(r"(\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)([^\s<>()]+)", 
 def _page_target(
     target: str, source: str, page: str, pages_by_source: Mapping[str, str]
 ) -> str | None:
-    path, _, anchor = target.partition("#")
-    path = path.split("?", 1)[0]
-    if not path or _SCHEME.match(path) or path.startswith("/"):
+    file = playbook_file(posixpath.dirname(source), target)
+    destination = None if file is None else pages_by_source.get(f"{CONTENT_DIR}/{file}")
+    if destination is None:
         return None
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
-    destination = pages_by_source.get(resolved)
-    return None if destination is None else relative_url(page, destination, anchor)
+    return relative_url(page, destination, target.partition("#")[2])
 
 
 def rewrite_links(text: str, source: str, page: str, pages_by_source: Mapping[str, str]) -> str:

@@ -11,7 +11,7 @@ from mkdocs.config.base import Config as MkDocsBaseConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from generator.checks.report import format_text
+from generator.checks.report import format_issue, format_text
 from generator.config import Config, load_config
 from generator.errors import PlaybookError
 from generator.model import Severity
@@ -59,8 +59,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
             raise PluginError("the playbook has problems; nothing was built\n" + report)
         for issue in generated.validation.issues:
             if issue.severity is Severity.WARNING:
-                s = issue.source
-                log.warning(f"{s.path}:{s.line}:{s.column}: warning[{issue.rule}]: {issue.message}")
+                log.warning(format_issue(issue))
         docs = Path(config.docs_dir)
         if docs.resolve() != written:
             try:
