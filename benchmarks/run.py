@@ -21,6 +21,7 @@ from typing import Any
 from benchmarks import suites
 from benchmarks.measure import machine
 from benchmarks.suites import LABELS, Ratio, Results, Row, Settings
+from benchmarks.synth import MIN_ENTITIES
 
 QUICK_SIZES = (40,)
 QUICK_COMMITS = 60
@@ -37,12 +38,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="tiny sizes and one run each: a smoke test that finishes in seconds",
     )
     parser.add_argument(
-        "--sizes", default="1000,10000", help="entity counts, comma-separated (default 1000,10000)"
+        "--sizes",
+        type=sizes_arg,
+        default=(1000, 10000),
+        help=f"entity counts, comma-separated, each at least {MIN_ENTITIES} (default 1000,10000)",
     )
     parser.add_argument("--commits", type=int, default=5000, help="commits of history (5000)")
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (5)")
     parser.add_argument(
-        "--only", default="", help="suites to run, comma-separated: " + ",".join(LABELS)
+        "--only",
+        type=only_arg,
+        default=frozenset(),
+        help="suites to run, comma-separated: " + ",".join(LABELS),
     )
     parser.add_argument(
         "--workspace",
@@ -52,8 +59,28 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
     if args.quick:
-        args.sizes, args.commits, args.runs = ",".join(map(str, QUICK_SIZES)), QUICK_COMMITS, 1
+        args.sizes, args.commits, args.runs = QUICK_SIZES, QUICK_COMMITS, 1
     return args
+
+
+def sizes_arg(text: str) -> tuple[int, ...]:
+    """Give the sorted entity counts of `--sizes`; refuse what no synthetic playbook can have."""
+    try:
+        sizes = tuple(sorted({int(s) for s in text.split(",") if s.strip()}))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text!r}") from None
+    if not sizes or sizes[0] < MIN_ENTITIES:
+        raise argparse.ArgumentTypeError(f"each size must be at least {MIN_ENTITIES}")
+    return sizes
+
+
+def only_arg(text: str) -> frozenset[str]:
+    """Give the suites `--only` names; refuse a name that is not a suite."""
+    names = frozenset(s.strip() for s in text.split(",") if s.strip())
+    unknown = sorted(names - set(LABELS))
+    if unknown:
+        raise argparse.ArgumentTypeError(f"no such suite: {', '.join(unknown)}")
+    return names
 
 
 def run_suite(name: str, size: str, call: Callable[[], Results]) -> Results:
@@ -204,8 +231,7 @@ def to_json(results: Results, about: dict[str, str], settings: Settings) -> dict
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    sizes = tuple(sorted({int(s) for s in args.sizes.split(",") if s.strip()}))
-    only = frozenset(s for s in args.only.split(",") if s)
+    sizes, only = args.sizes, args.only
     workspace = args.workspace or Path(tempfile.mkdtemp(prefix="playbook-bench-"))
     workspace.mkdir(parents=True, exist_ok=True)
     settings = Settings(workspace.resolve(), sizes, args.commits, args.runs)

@@ -7,13 +7,14 @@ import json
 import shlex
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from benchmarks import synth
+from benchmarks.history_repo import write_history_repo
 from benchmarks.measure import Figure, measure, python, run_once
 
 PLAYBOOK = python("-m", "generator")
@@ -117,24 +118,24 @@ def check_jsonschema_inputs(root: Path, out: Path) -> list[list[str]]:
     """Write bundled per-kind schemas and the front matter of `.md` files as YAML; give the
     check-jsonschema command for each kind folder (it reads neither `$ref`s to siblings nor
     front matter)."""
-    from generator.content.schemas import bundle
+    from generator.content.frontmatter import FrontMatter, split_front_matter
+    from generator.content.schemas import load_schemas
 
-    schemas = root / "schemas"
-    shared = json.loads((schemas / "common.schema.json").read_text("utf-8"))
+    schemas = load_schemas(root / "schemas", root)
     commands = []
     for kind_dir in sorted((root / "playbook").iterdir()):
         kind = kind_dir.name
         schema_file = out / "schemas" / f"{kind}.schema.json"
         schema_file.parent.mkdir(parents=True, exist_ok=True)
-        document = json.loads((schemas / f"{kind}.schema.json").read_text("utf-8"))
-        schema_file.write_text(json.dumps(bundle(document, shared)), "utf-8")
+        schema_file.write_text(json.dumps(schemas.kinds[kind].schema), "utf-8")
         files = []
         for path in sorted(kind_dir.iterdir()):
             if path.suffix == ".md":
-                front = path.read_text("utf-8").split("\n---\n", 1)[0].removeprefix("---\n")
+                front = split_front_matter(path.read_text("utf-8"))
+                assert isinstance(front, FrontMatter), f"{path}: {front}"
                 copy = out / "front-matter" / kind / f"{path.stem}.yml"
                 copy.parent.mkdir(parents=True, exist_ok=True)
-                copy.write_text(front + "\n", "utf-8")
+                copy.write_text(front.yaml_text, "utf-8")
                 path = copy
             files.append(str(path))
         tool = shutil.which("check-jsonschema") or "check-jsonschema"
@@ -205,15 +206,11 @@ def bare_config(root: Path, rendered: Path, site: Path) -> Path:
     """Give an mkdocs.yml that builds the rendered tree as it is: the project's settings, its
     navigation, its plugins without ours. It sits beside mkdocs.yml, whose relative paths
     (theme overrides) are relative to the file that names them."""
+    from generator.site.settings import read_mkdocs_yml
 
-    class Lenient(yaml.SafeLoader):
-        pass
-
-    Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
-    project = yaml.load((root / "mkdocs.yml").read_text("utf-8"), Loader=Lenient)
     plugins = [
         p
-        for p in project.get("plugins", [])
+        for p in read_mkdocs_yml(root).get("plugins", [])
         if p != "playbook" and not (isinstance(p, dict) and "playbook" in p)
     ]
     settings: dict[str, Any] = {
@@ -271,7 +268,7 @@ def history(settings: Settings, n: int) -> Results:
     results = Results()
     root = settings.workspace / "history-repo"
     if not (root / ".git").is_dir():
-        _write_history_repo(root, n, settings.commits)
+        write_history_repo(root, entities=n, commits=settings.commits)
     size = f"{settings.commits:,} commits"
     probe = python("-m", "benchmarks.probe", "history", str(root))
     cache = root / ".playbook-cache"
@@ -294,17 +291,6 @@ def history(settings: Settings, n: int) -> Results:
     )
     results.ratios.append(Ratio("history first read / git log", ratio(first, floor), "-", None))
     return results
-
-
-def _write_history_repo(root: Path, n: int, commits: int) -> None:
-    """Use the history benchmark's repository writer; synth's own when it is not there."""
-    try:
-        from benchmarks.history_repo import write_history_repo
-    except ImportError:
-        synth.copy_project_files(root)
-        synth.write_history(root, synth.synth_files(n), commits)
-        return
-    write_history_repo(root, entities=n, commits=commits)
 
 
 def dates(settings: Settings, n: int) -> Results:
@@ -385,7 +371,7 @@ def search(settings: Settings, n: int, site: Path | None) -> Results:
     if site is None or not (site / "search" / "search_index.json").is_file():
         # A size the build suite did not cover: build it once, and once each its two parts, so
         # the memory of the generator alone and of MkDocs alone show beside the whole.
-        once = Settings(settings.workspace, settings.sizes, settings.commits, 1)
+        once = replace(settings, runs=1)
         site = settings.workspace / f"site-{n}"
         root = playbook_repo(settings, n)
         build = timed([*PLAYBOOK, "--root", str(root), "build", "--out", str(site)], once)

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.scaffold import humanise
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 KIND_SHARES = {
@@ -102,7 +104,6 @@ WORDS = [
     "estimate",
     "sprint",
     "quarter",
-    "portfolio",
     "portfolio",
     "initiative",
     "opportunity",
@@ -191,10 +192,6 @@ class SynthPlaybook:
     files: Mapping[str, str]
     """Path relative to the repository root (`playbook/roles/x.yml`) -> text."""
 
-    @property
-    def entities(self) -> int:
-        return len(self.files)
-
 
 def plan_ids(n: int) -> dict[str, list[str]]:
     """Give the ids of each kind for a playbook of `n` entities (at least one per kind)."""
@@ -213,11 +210,6 @@ def plan_ids(n: int) -> dict[str, list[str]]:
             for i in range(count)
         ]
     return ids
-
-
-def title_of(entity_id: str) -> str:
-    words = entity_id.replace("-", " ")
-    return words[0].upper() + words[1:]
 
 
 class _Writer:
@@ -258,7 +250,7 @@ class _Writer:
     def link(self) -> str:
         kind = self.rng.choice(tuple(self.ids))
         target = self.rng.choice(self.ids[kind])
-        return f"[{title_of(target).lower()}](../{kind}/{target}.{self.ext(kind, target)})"
+        return f"[{humanise(target).lower()}](../{kind}/{target}.{self.ext(kind, target)})"
 
     # --- references ---------------------------------------------------------
 
@@ -280,9 +272,14 @@ class _Writer:
     def flow(values: list[str]) -> str:
         return "[" + ", ".join(values) + "]"
 
+    def refs(self, name: str, kind: str, count: int, avoid: str = "") -> list[str]:
+        """Give the line `name: [ids]` of up to `count` ids of `kind`; none if none are left."""
+        picked = self.some(kind, count, avoid)
+        return [f"{name}: {self.flow(picked)}"] if picked else []
+
     def head(self, kind: str, entity_id: str) -> list[str]:
         lines = [
-            f"title: {title_of(entity_id)}",
+            f"title: {humanise(entity_id)}",
             f"summary: {self.sentence(20)}",
             f"owners: {OWNERS}",
             f"tags: {self.flow(sorted(set(self.rng.choices(TAGS, k=2))))}",
@@ -316,9 +313,7 @@ class _Writer:
         lines.append("mission: " + self.block(self.paragraph(3, links=1)))
         lines += self.items("responsibilities", 5)
         lines.append(f"skills: {self.flow(sorted(set(self.rng.choices(SKILLS, k=3))))}")
-        works_with = self.some("roles", 3, avoid=entity_id)
-        if works_with:
-            lines.append(f"works_with: {self.flow(works_with)}")
+        lines += self.refs("works_with", "roles", 3, avoid=entity_id)
         return lines
 
     def pillars(self, entity_id: str, index: int) -> list[str]:
@@ -329,7 +324,7 @@ class _Writer:
             lines.append(f"  - name: {self.sentence(3)[:-1]}")
             lines.append("    description: " + self.block(self.paragraph(2, links=1), 6))
             lines.append(f"    tools: {self.flow(self.some('tools', 2))}")
-        lines.append(f"metrics: {self.flow(self.some('metrics', 2))}")
+        lines += self.refs("metrics", "metrics", 2)
         return lines
 
     def processes(self, entity_id: str, index: int) -> list[str]:
@@ -343,7 +338,7 @@ class _Writer:
         lines.append(f"trigger: {self.sentence(10)}")
         lines.append(f"cadence: {CADENCES[index % len(CADENCES)]}")
         lines.append(f"owner: {owner}")
-        lines.append(f"pillars: {self.flow(self.some('pillars', 1))}")
+        lines += self.refs("pillars", "pillars", 1)
         lines.append("raci:")
         lines.extend(f"  {role}: {letter}" for role, letter in letters.items())
         lines += self.items("inputs", 1)
@@ -354,31 +349,27 @@ class _Writer:
             lines.append(f"    role: {role}")
             lines.append("    description: " + self.block(self.paragraph(1 + step), 6))
             lines.append(f"    tools: {self.flow(self.some('tools', 2))}")
-        lines.append(f"metrics: {self.flow(self.some('metrics', 2))}")
-        related = self.some("processes", 2, avoid=entity_id)
-        if related:
-            lines.append(f"related_processes: {self.flow(related)}")
+        lines += self.refs("metrics", "metrics", 2)
+        lines += self.refs("related_processes", "processes", 2, avoid=entity_id)
         return lines
 
     def tools(self, entity_id: str, index: int) -> list[str]:
         lines = self.head("tools", entity_id)
         lines.append(f"category: {CATEGORIES[index % len(CATEGORIES)]}")
-        lines.append(f"vendor: {title_of(entity_id)} Inc")
+        lines.append(f"vendor: {humanise(entity_id)} Inc")
         lines.append(f"website: https://{entity_id}.example.com")
         lines += self.items("used_for", 4)
-        lines.append(f"pillars: {self.flow(self.some('pillars', 2))}")
-        alternatives = self.some("tools", 2, avoid=entity_id)
-        if alternatives:
-            lines.append(f"alternatives: {self.flow(alternatives)}")
+        lines += self.refs("pillars", "pillars", 2)
+        lines += self.refs("alternatives", "tools", 2, avoid=entity_id)
         lines.append("notes: " + self.block(self.paragraph(4, links=1)))
         return lines
 
     def frameworks(self, entity_id: str, index: int) -> list[str]:
         lines = self.head("frameworks", entity_id)
         lines += self.items("when_to_use", 3)
-        lines.append(f"pillars: {self.flow(self.some('pillars', 1))}")
-        lines.append(f"processes: {self.flow(self.some('processes', 2))}")
-        lines.append(f"templates: {self.flow(self.some('templates', 1))}")
+        lines += self.refs("pillars", "pillars", 1)
+        lines += self.refs("processes", "processes", 2)
+        lines += self.refs("templates", "templates", 1)
         return lines
 
     def metrics(self, entity_id: str, index: int) -> list[str]:
@@ -389,14 +380,14 @@ class _Writer:
         lines.append(f"direction: {('up', 'down', 'target')[index % 3]}")
         lines.append(f"owner: {self.some('roles', 1)[0]}")
         lines.append(f"cadence: {('daily', 'weekly', 'monthly', 'quarterly')[index % 4]}")
-        lines.append(f"pillars: {self.flow(self.some('pillars', 1))}")
-        lines.append(f"data_sources: {self.flow(self.some('tools', 2))}")
+        lines += self.refs("pillars", "pillars", 1)
+        lines += self.refs("data_sources", "tools", 2)
         return lines
 
     def templates(self, entity_id: str, index: int) -> list[str]:
         lines = self.head("templates", entity_id)
         lines.append(f"owner: {self.some('roles', 1)[0]}")
-        lines.append(f"processes: {self.flow(self.some('processes', 2))}")
+        lines += self.refs("processes", "processes", 2)
         return lines
 
     def guides(self, entity_id: str, index: int) -> list[str]:
@@ -419,9 +410,7 @@ class _Writer:
         lines.append(
             "definition: " + self.block(self.paragraph(4, links=1) + "\n\n" + self.paragraph(3))
         )
-        see_also = self.some("glossary", 2, avoid=entity_id)
-        if see_also:
-            lines.append(f"see_also: {self.flow(see_also)}")
+        lines += self.refs("see_also", "glossary", 2, avoid=entity_id)
         return lines
 
     def entity(self, kind: str, entity_id: str, index: int) -> tuple[str, str]:

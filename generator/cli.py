@@ -230,7 +230,10 @@ def codeowners(obj: Ctx, check: bool) -> None:
         click.echo(f"{owners_file.CODEOWNERS} is up to date")
         return
     if not current:
-        owners_file.write_codeowners(obj.root, expected)
+        try:
+            owners_file.write_codeowners(obj.root, expected)
+        except PlaybookError as error:  # .github/CODEOWNERS is a folder, .github a file...
+            _fail_usage(error)
     click.echo(owners_file.CODEOWNERS)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from generator.errors import ConfigError
 from generator.model import Issue, Playbook, Severity, SourceRef
 
 CODEOWNERS = ".github/CODEOWNERS"
@@ -76,9 +77,18 @@ def check_codeowners(committed: str | None, expected: str) -> list[Issue]:
 
 
 def write_codeowners(root: Path, text: str) -> Path:
-    """Write CODEOWNERS atomically (a reader never sees half a file) and give its path."""
+    """Write CODEOWNERS and give its path; a folder or file in the way is a ConfigError."""
     path = root / CODEOWNERS
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _replace(path, text)
+    except OSError as error:
+        raise ConfigError(f"cannot write {CODEOWNERS}: {error.strerror or error}") from error
+    return path
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write `path` atomically: a reader never sees half a file."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".CODEOWNERS.")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
@@ -88,4 +98,3 @@ def write_codeowners(root: Path, text: str) -> Path:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return path

@@ -13,7 +13,7 @@ import yaml
 
 from generator.codeowners import valid_owners
 from generator.content.load import ID_PATTERN, MAX_ID_LENGTH
-from generator.content.schemas import KindSchema, SchemaSet, resolve
+from generator.content.schemas import KindSchema, SchemaSet, resolve, schema_at
 from generator.errors import PlaybookError
 from generator.model import Playbook
 
@@ -145,11 +145,16 @@ def _properties(kind_schema: KindSchema) -> dict[str, Any]:
 
 def required_fields(kind_schema: KindSchema, picks: Picks) -> dict[str, Any]:
     """Give a placeholder for every required field, in the schema's order."""
-    root = resolve(kind_schema.schema, kind_schema.schema)
-    required = set(root.get("required", ()))
+    schema = kind_schema.schema
+    return _required(schema, resolve(schema, schema), picks)
+
+
+def _required(schema: Mapping[str, Any], node: Mapping[str, Any], picks: Picks) -> dict[str, Any]:
+    """Give a placeholder for each required property of an object node, in the schema's order."""
+    required = set(node.get("required", ()))
     return {
-        name: placeholder(kind_schema.schema, node, name, picks)
-        for name, node in _properties(kind_schema).items()
+        name: placeholder(schema, sub, name, picks)
+        for name, sub in node.get("properties", {}).items()
         if name in required
     }
 
@@ -168,12 +173,7 @@ def placeholder(schema: Mapping[str, Any], node: Mapping[str, Any], name: str, p
     if kind == "array":
         return _array(schema, node, name, picks)
     if kind == "object":
-        properties = node.get("properties", {})
-        return {
-            key: placeholder(schema, sub, key, picks)
-            for key, sub in properties.items()
-            if key in set(node.get("required", ()))
-        }
+        return _required(schema, node, picks)
     if kind in ("integer", "number"):
         return node.get("minimum", 1)
     if kind == "boolean":
@@ -231,10 +231,9 @@ def render_fields(
     kind_schema: KindSchema, fields: Mapping[str, Any], optional: Sequence[str]
 ) -> str:
     """Give the YAML of `fields`, each after a comment holding its schema description."""
-    properties = _properties(kind_schema)
     out: list[str] = []
     for name, value in fields.items():
-        description = resolve(kind_schema.schema, properties.get(name, {})).get("description", "")
+        description = (schema_at(kind_schema.schema, (name,)) or {}).get("description", "")
         out.extend(_comment(str(description)))
         out.append(
             yaml.dump(

@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # benchmarks/ is a folder of the repository, not an installed package
 
+from benchmarks.run import parse_args  # noqa: E402
 from benchmarks.suites import LABELS  # noqa: E402
 
 
@@ -34,6 +37,18 @@ def test_quick_run_prints_every_row(tmp_path: Path) -> None:
     assert "not measured" not in validate, result.stderr[-3000:]
     for comparison in ("check-jsonschema / validate", "validate / parse floor", "peak memory"):
         assert any(comparison in line for line in lines), result.stdout
+
+
+@pytest.mark.parametrize(
+    "argv", [["--sizes", "abc"], ["--sizes", "10"], ["--sizes", ","], ["--only", "validaton"]]
+)
+def test_bad_arguments_are_usage_errors(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        parse_args(argv)
+    assert exit_info.value.code == 2
+    assert f"argument {argv[0]}" in capsys.readouterr().err
 
 
 def test_synthetic_playbook_is_valid(tmp_path: Path) -> None:

@@ -159,10 +159,12 @@ def test_pre_commit_hook_runs_validate_on_content_changes() -> None:
     assert hook["entry"] == "playbook validate"
     assert hook["language"] == "python"
     assert hook["pass_filenames"] is False
-    assert hook["files"] == "^(playbook|schemas)/"
+    # Validation also compares .github/CODEOWNERS with the entries' owners.
+    assert hook["files"] == r"^(playbook/|schemas/|\.github/CODEOWNERS$)"
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text("utf-8"))
     local = [h for repo in config["repos"] if repo["repo"] == "local" for h in repo["hooks"]]
-    assert any(h["id"] == "playbook-validate" and h["entry"] == "playbook validate" for h in local)
+    own = next(h for h in local if h["id"] == "playbook-validate")
+    assert own["entry"] == "playbook validate" and own["files"] == hook["files"]
     ids = {h["id"] for repo in config["repos"] for h in repo["hooks"]}
     assert {"ruff", "ruff-format"} <= ids
 

@@ -11,9 +11,12 @@ from subprocess import CompletedProcess
 import pytest
 import yaml
 
+from generator.codeowners import CODEOWNERS, write_codeowners
+from generator.content.frontmatter import FrontMatter, split_front_matter
+from generator.errors import ConfigError
+
 ROOT = Path(__file__).parent.parent
 BASE = ROOT / "tests" / "cases" / "_base" / "playbook"
-CODEOWNERS = ".github/CODEOWNERS"
 Cli = Callable[..., CompletedProcess[str]]
 
 
@@ -26,8 +29,11 @@ def repo(tmp_path: Path) -> Path:
 
 def owners_of(path: Path) -> list[str]:
     text = path.read_text("utf-8")
-    fields = yaml.safe_load(text.split("---\n")[1] if path.suffix == ".md" else text)
-    return list(fields["owners"])
+    if path.suffix == ".md":
+        front = split_front_matter(text)
+        assert isinstance(front, FrontMatter), front
+        text = front.yaml_text
+    return list(yaml.safe_load(text)["owners"])
 
 
 def set_owners(path: Path, owners: list[str]) -> None:
@@ -154,3 +160,10 @@ def test_unreadable_entry_blocks_writing_rather_than_dropping_its_owners(
     assert result.returncode == 1
     assert "playbook/tools/board.yml" in result.stderr
     assert (repo / CODEOWNERS).read_text("utf-8") == committed
+
+
+def test_a_folder_in_the_way_is_a_configuration_error(tmp_path: Path) -> None:
+    (tmp_path / CODEOWNERS).mkdir(parents=True)
+    with pytest.raises(ConfigError, match=r"cannot write \.github/CODEOWNERS"):
+        write_codeowners(tmp_path, "* @acme/everyone\n")
+    assert [p.name for p in (tmp_path / ".github").iterdir()] == ["CODEOWNERS"]  # no temporary

@@ -11,6 +11,8 @@ from subprocess import CompletedProcess
 import pytest
 import yaml
 
+from generator.content.frontmatter import FrontMatter, split_front_matter
+
 ROOT = Path(__file__).parent.parent
 BASE = ROOT / "tests" / "cases" / "_base" / "playbook"
 KINDS = sorted(
@@ -39,7 +41,9 @@ def diagnostics(cli: Cli, root: Path) -> list[dict[str, object]]:
 def front_matter(path: Path) -> dict[str, object]:
     text = path.read_text("utf-8")
     if path.suffix == ".md":
-        text = text.split("---\n")[1]
+        front = split_front_matter(text)
+        assert isinstance(front, FrontMatter), front
+        text = front.yaml_text
     loaded: dict[str, object] = yaml.safe_load(text)
     return loaded
 

@@ -5,8 +5,8 @@ By default a small budget keeps this under a minute. A long run:
     FUZZ_RUNS=5000 FUZZ_BUILDS=30 pytest -p no:cacheprovider -m slow tests/test_fuzz.py
 
 `FUZZ_SEED` picks another sequence. An input that ever breaks validation is saved under
-tests/cases/fuzz-regressions/<case>/ (files overlaid on the fixture playbook) and replayed here
-on every run.
+tests/fuzz-regressions/<case>/ (files overlaid on the fixture playbook) and replayed here on every
+run.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from hostile import HOSTILE_MARKDOWN
 from sitekit import FIXTURE, make_site_repo
 
-REGRESSIONS = Path(__file__).parent / "cases" / "fuzz-regressions"
+REGRESSIONS = Path(__file__).parent / "fuzz-regressions"
 SEED = int(os.environ.get("FUZZ_SEED", "20240611"))
 RUNS = int(os.environ.get("FUZZ_RUNS", "300"))
 BUILDS = int(os.environ.get("FUZZ_BUILDS", "2"))
@@ -160,12 +160,23 @@ def _check_validation(root: Path) -> str | None:
     return None
 
 
-def _save_regression(rel: str, data: bytes, problem: str) -> Path:
-    case = REGRESSIONS / hashlib.sha1(data, usedforsecurity=False).hexdigest()[:12]
+def _save_regression(rel: str, data: bytes, problem: str, corpus: Path = REGRESSIONS) -> Path:
+    case = corpus / hashlib.sha1(data, usedforsecurity=False).hexdigest()[:12]
     (case / rel).parent.mkdir(parents=True, exist_ok=True)
     (case / rel).write_bytes(data)
     (case / "PROBLEM.txt").write_text(problem + "\n", "utf-8")
     return case
+
+
+def _replay(case: Path, base: Path) -> str | None:
+    """Validate the fixture with a saved case's files laid over it; give what went wrong."""
+    root = make_site_repo(base)
+    for path in sorted(case.rglob("*")):
+        if path.is_file() and path.name != "PROBLEM.txt":
+            target = root / path.relative_to(case)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    return _check_validation(root)
 
 
 def _inputs(count: int, seed: int) -> Iterator[tuple[str, bytes]]:
@@ -206,13 +217,28 @@ def _cases() -> list[Path]:
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda p: p.name)
 def test_fuzz_regressions_stay_fixed(case: Path, tmp_path: Path, cached_schemas: None) -> None:
-    root = make_site_repo(tmp_path / "repo")
-    for path in sorted(case.rglob("*")):
-        if path.is_file() and path.name != "PROBLEM.txt":
-            target = root / path.relative_to(case)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(path.read_bytes())
-    assert _check_validation(root) is None
+    problem = _replay(case, tmp_path / "repo")
+    assert problem is None, f"{problem}; first seen as: {(case / 'PROBLEM.txt').read_text('utf-8')}"
+
+
+def test_a_saved_failure_is_replayed_until_fixed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The corpus is empty while nothing breaks: prove that what the fuzzer saves is replayed."""
+    rel, data = next(_inputs(1, SEED))
+    crash = "RuntimeError: the mutated file came back"
+    working = validate_playbook
+
+    def broken(config: Any) -> Any:
+        if (config.root / rel).read_bytes() == data:
+            raise RuntimeError("the mutated file came back")
+        return working(config)
+
+    case = _save_regression(rel, data, crash, corpus=tmp_path / "corpus")
+    monkeypatch.setitem(globals(), "validate_playbook", broken)
+    assert _replay(case, tmp_path / "still-broken") == crash
+    monkeypatch.undo()
+    assert _replay(case, tmp_path / "fixed") is None
 
 
 def test_the_command_line_ends_cleanly_on_fuzzed_files(fuzz_repo: Path, tmp_path: Path) -> None:

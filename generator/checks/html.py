@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+
+from generator.checks.references import commonmark_parser
 
 _FENCE_OPEN = re.compile(r"(`{3,}|~{3,})[ \t]*([\w#.+-]*)[ \t]*\Z")
 """An opening fence both engines accept: a marker and at most a plain language name."""
@@ -40,10 +41,8 @@ class CodeMap:
     fences: tuple[Fence, ...]
     spans: dict[int, tuple[tuple[int, int], ...]]
     """0-based line -> [start, end) columns of one-line code spans (backticks included)."""
-
-    def fenced(self) -> set[int]:
-        """Give the 0-based lines that sit in a fence, fence lines included."""
-        return {n for fence in self.fences for n in range(fence.first, fence.last + 1)}
+    fenced: frozenset[int]
+    """The 0-based lines that sit in a fence, fence lines included."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +67,14 @@ def code_map(text: str) -> CodeMap:
                 found = code_spans(line)
                 if found:
                     spans[number] = found
-    return CodeMap(lines, fences, spans)
+    fenced = frozenset(n for fence in fences for n in range(fence.first, fence.last + 1))
+    return CodeMap(lines, fences, spans, fenced)
 
 
 def _fences(text: str, lines: tuple[str, ...]) -> list[Fence]:
     fences: list[Fence] = []
-    for token in _parser().parse(text):
+    # The parser that finds links; what it makes of links does not change where fences are.
+    for token in commonmark_parser().parse(text):
         if token.type != "fence" or token.level != 0 or token.map is None:
             continue
         first, end = token.map
@@ -130,9 +131,9 @@ def _closing_run(line: str, position: int, run: int) -> int | None:
     return None
 
 
-def in_code(code: CodeMap, line: int, column: int, fenced: set[int] | None = None) -> bool:
+def in_code(code: CodeMap, line: int, column: int) -> bool:
     """Tell whether 0-based (line, column) is code both engines show as code."""
-    if line in (fenced if fenced is not None else code.fenced()):
+    if line in code.fenced:
         return True
     return any(start <= column < end for start, end in code.spans.get(line, ()))
 
@@ -148,14 +149,13 @@ def raw_html(text: str) -> list[RawHtml]:
     if "<" not in text:
         return []
     code = code_map(text)
-    fenced = code.fenced()
     found: list[RawHtml] = []
     for number, line in enumerate(code.lines):
-        if "<" not in line or number in fenced:
+        if "<" not in line or number in code.fenced:
             continue
         for match in _TAG_START.finditer(line):
             column = match.start()
-            if in_code(code, number, column, fenced) or safe_autolink_at(line, column):
+            if in_code(code, number, column) or safe_autolink_at(line, column):
                 continue
             found.append(RawHtml(number + 1, column + 1, _snippet(line, column)))
     return found
@@ -165,14 +165,3 @@ def _snippet(line: str, column: int) -> str:
     end = line.find(">", column)
     text = line[column : end + 1] if 0 <= end < column + 60 else line[column : column + 60] + "..."
     return text
-
-
-_PARSER: list[Any] = []
-
-
-def _parser() -> Any:
-    if not _PARSER:
-        from markdown_it import MarkdownIt
-
-        _PARSER.append(MarkdownIt("commonmark", {"linkify": False}).enable("table"))
-    return _PARSER[0]

@@ -15,8 +15,10 @@ from typing import Any
 
 from generator.checks.html import raw_html
 from generator.checks.references import walk
+from generator.checks.schema import json_path
 from generator.content.load import LoadedFile
 from generator.content.schemas import KindSchema
+from generator.content.yamlread import Pointer
 from generator.model import Issue, Severity, SourceRef
 
 MAX_LINE_CHARS = 20_000
@@ -197,14 +199,12 @@ def check_markdown(loaded: LoadedFile, kind: KindSchema, *, refuse_html: bool) -
                 problems = check_markdown_limits(text)
                 if refuse_html and not problems:
                     problems = check_raw_html(text)
-                name = ".".join(str(p) for p in pointer)
-                issues.extend(_field_issue(loaded, pointer, name, p) for p in problems)
+                issues.extend(_field_issue(loaded, pointer, p) for p in problems)
     # No value is longer than the YAML it was read from: short files skip the walk of every value.
     strings = _strings(loaded.data, ()) if len(loaded.yaml_text) > MAX_LINE_CHARS else ()
     for pointer, text in strings:
         if pointer not in markdown_at:
-            name = ".".join(str(p) for p in pointer)
-            issues.extend(_field_issue(loaded, pointer, name, p) for p in check_text_size(text))
+            issues.extend(_field_issue(loaded, pointer, p) for p in check_text_size(text))
     if loaded.body:
         problems = check_markdown_limits(loaded.body)
         if refuse_html and not problems:
@@ -213,9 +213,6 @@ def check_markdown(loaded: LoadedFile, kind: KindSchema, *, refuse_html: bool) -
             at = SourceRef(loaded.rel, loaded.body_line + p.line - 1, p.column)
             issues.append(Issue(at, Severity.ERROR, p.rule, p.message, p.hint))
     return issues
-
-
-Pointer = tuple[str | int, ...]
 
 
 def _strings(value: Any, pointer: Pointer) -> Iterator[tuple[Pointer, str]]:
@@ -229,7 +226,7 @@ def _strings(value: Any, pointer: Pointer) -> Iterator[tuple[Pointer, str]]:
             yield from _strings(item, (*pointer, index))
 
 
-def _field_issue(loaded: LoadedFile, pointer: Pointer, name: str, p: TextProblem) -> Issue:
+def _field_issue(loaded: LoadedFile, pointer: Pointer, p: TextProblem) -> Issue:
     """Locate a problem inside a field: exactly in a `|` block, else at the field's value."""
     at = loaded.locate(pointer)
     lines = loaded.yaml_text.split("\n")
@@ -239,4 +236,4 @@ def _field_issue(loaded: LoadedFile, pointer: Pointer, name: str, p: TextProblem
         if content < len(lines):
             indent = len(lines[content]) - len(lines[content].lstrip(" "))
             at = SourceRef(at.path, at.line + p.line, indent + p.column)
-    return Issue(at, Severity.ERROR, p.rule, f"{name}: {p.message}", p.hint)
+    return Issue(at, Severity.ERROR, p.rule, f"{json_path(pointer)}: {p.message}", p.hint)

@@ -74,7 +74,7 @@ def _parsed_links(text: str) -> list[MarkdownLink]:
     """Give every link and image target markdown-it finds in the text (the exact, slow path)."""
     links: list[MarkdownLink] = []
     lines = text.split("\n")
-    for token in _parser().parse(text):
+    for token in commonmark_parser().parse(text):
         if token.type != "inline" or not token.children or token.map is None:
             continue
         for child in token.children:
@@ -126,7 +126,7 @@ def _plain_links(text: str) -> list[MarkdownLink] | None:
 
 
 @functools.cache
-def _parser() -> Any:
+def commonmark_parser() -> Any:
     """Give the one CommonMark parser, made on first use (importing markdown-it is not free)."""
     from markdown_it import MarkdownIt
 

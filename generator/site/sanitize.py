@@ -57,14 +57,13 @@ def _line_starts(lines: tuple[str, ...]) -> list[int]:
 
 def _text_edits(text: str, code: CodeMap, starts: list[int]) -> list[Edit]:
     edits: list[Edit] = []
-    fenced = code.fenced()
     for number, line in enumerate(code.lines):
-        if number in fenced:
+        if number in code.fenced:
             continue
         skip_to = 0
         for match in _INTERESTING.finditer(line):
             column = match.start()
-            if column < skip_to or in_code(code, number, column, fenced):
+            if column < skip_to or in_code(code, number, column):
                 continue
             found = match.group()
             at = starts[number] + column
