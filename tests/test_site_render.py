@@ -334,6 +334,37 @@ def test_raci_tags_reference_and_search_tuning(repo: Path, validation: Validatio
         assert front_matter(files[page])["search"] == {"exclude": True}
 
 
+def test_raci_matrix_has_one_table_per_pillar_with_only_its_roles(tmp_path: Path) -> None:
+    files = dict(FIXTURE)
+    files["playbook/pillars/enablement.md"] = (
+        "---\ntitle: Enablement\nsummary: Help teams work.\nowners: ['@acme/ops']\norder: 2\n"
+        "practices:\n  - name: Training\n    description: Teach the tools.\n---\nEnablement.\n"
+    )
+    files["playbook/roles/trainer.yml"] = (
+        "title: Trainer\nsummary: Teaches the tools.\nowners: ['@acme/ops']\ntype: partner\n"
+        "mission: Teach.\nresponsibilities: [Run training]\n"
+    )
+    files["playbook/processes/onboarding.yml"] = (
+        "title: Onboard a team\nsummary: Teach a new team the tools.\nowners: ['@acme/ops']\n"
+        "purpose: Get a team going.\ntrigger: A new team.\ncadence: on-demand\nowner: trainer\n"
+        "pillars: [enablement]\nraci:\n  trainer: A\n  product-manager: R\n"
+        "inputs: [A team]\noutputs: [A trained team]\n"
+        "steps:\n  - name: Train\n    role: trainer\n    description: Run the course.\n"
+    )
+    repo = make_site_repo(tmp_path / "repo", files)
+    validation = validate_playbook(load_config(repo))
+    assert not validation.failed(), validation.issues
+    raci = render(repo, validation)[paths.RACI]
+    sections = dict((part.split("\n", 1)[0], part) for part in raci.split("\n## ")[1:])
+    assert list(sections) == ["Data and insights", "Enablement"]
+    data, enablement = sections["Data and insights"], sections["Enablement"]
+    assert "(roles/product-ops-manager.md)" in data and "(roles/trainer.md)" not in data
+    assert "(roles/trainer.md)" in enablement
+    assert "(roles/product-ops-manager.md)" not in enablement
+    assert re.search(r"\| \[Onboard a team\]\(processes/onboarding.md\) \| R \| A \|", enablement)
+    assert "feedback-loop" not in enablement and "onboarding" not in data
+
+
 def test_empty_history_renders_and_warns_once(repo: Path, validation: Validation) -> None:
     files = render(
         repo, validation, History(warning="not a git repository: history is unavailable")

@@ -221,11 +221,13 @@ def _list_view(
     return FieldView(name, title, "texts", strings)
 
 
-def raci_rows(
-    playbook: Playbook,
+def raci_table(
+    playbook: Playbook, processes: Sequence[Entity]
 ) -> tuple[tuple[Entity, ...], tuple[tuple[Entity, tuple[str, ...]], ...]]:
-    """Give the RACI matrix: role columns (those named in any RACI) and per process its letters."""
-    processes = playbook.of_kind("processes")
+    """Give one RACI table: role columns (only those these processes name) and per process its
+    letters. Tables are made per group of processes: one matrix of every process against every
+    role grows with the square of the playbook (3.7 MB of Markdown, 900 MB to render, at
+    10,000 entities) and is too wide to read long before that."""
     named = {str(role) for p in processes for role in dict(p.fields.get("raci", {}))}
     roles = tuple(
         r

@@ -37,7 +37,7 @@ from generator.site.context import (
     build_index,
     entity_by_key,
     field_views,
-    raci_rows,
+    raci_table,
 )
 from generator.site.links import rewrite_links
 from generator.site.mermaid import flowchart
@@ -294,8 +294,11 @@ def _render_tree(
                 boost=spec.search_boost,
                 diagram=_diagram(playbook, entity),
             )
-    roles, rows = raci_rows(playbook)
-    page(paths.RACI, "raci.md.j2", roles=roles, rows=rows)
+    tables = [
+        (group, *raci_table(playbook, members))
+        for group, members in catalogue_groups(playbook, "processes")
+    ]
+    page(paths.RACI, "raci.md.j2", tables=tables)
     page(paths.CHANGELOG, "changelog.md.j2", history=history)
     page(paths.TAGS, "tags.md.j2", tags=index.tags)
     kind_schemas = [validation.schemas.kinds[k] for k in playbook.kinds]
