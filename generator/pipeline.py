@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import gc
+import posixpath
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
@@ -221,9 +222,7 @@ def _link(
                 "link to an https:// page or to another playbook file",
             )
         ]
-    ref = link_reference(key, loaded.rel, link, at, field)
-    if ref is not None and at is None:
-        ref = replace(ref, pointer=pointer)
+    ref = link_reference(key, posixpath.dirname(loaded.rel), link, at, field, pointer)
     return ([ref] if ref else []), []
 
 

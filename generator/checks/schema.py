@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -34,7 +35,8 @@ def check_schema(loaded: LoadedFile, kind: KindSchema) -> list[Issue]:
     return issues
 
 
-def json_path(pointer: tuple[str | int, ...] | list[str | int]) -> str:
+@functools.lru_cache(maxsize=4096)
+def json_path(pointer: tuple[str | int, ...]) -> str:
     """Give `steps[2].role` for ('steps', 2, 'role')."""
     text = ""
     for segment in pointer:
