@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import posixpath
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -22,6 +20,7 @@ from generator.checks.rules import RULES, Context, Locator, run_rules
 from generator.checks.schema import check_schema, coerce_plain_scalars, json_path
 from generator.codeowners import RULE as CODEOWNERS_RULE
 from generator.codeowners import check_codeowners, read_codeowners, render_codeowners
+from generator.collect import collection_paused
 from generator.config import Config
 from generator.content.discover import discover
 from generator.content.load import LoadedFile, load_file
@@ -64,21 +63,8 @@ def known_rules() -> frozenset[str]:
 
 def validate_playbook(config: Config) -> Validation:
     """Discover, parse, validate and link the playbook at `config.root`; write nothing."""
-    with _collection_paused():
+    with collection_paused():
         return _validate(config)
-
-
-@contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Pause the cycle collector: reading makes no cycles, yet each full collection walks every
-    entity read so far (an eighth of validating 10,000 entities). Plain refcounting still frees."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _validate(config: Config) -> Validation:
@@ -224,6 +210,18 @@ def _link(
         ]
     ref = link_reference(key, posixpath.dirname(loaded.rel), link, at, field, pointer)
     return ([ref] if ref else []), []
+
+
+def begin_history(config: Config) -> Callable[[Validation], History]:
+    """Start reading the playbook's history; the call finishes it once the content is validated.
+
+    Git reads the log while the content is validated, on the machine's other core.
+    """
+    from generator.history.reader import begin_history as begin
+    from generator.history.reader import history_names
+
+    finish = begin(config.root)
+    return lambda validation: finish(validation.schemas, history_names(validation.playbook))
 
 
 def load_history(config: Config, validation: Validation, since: str | None = None) -> History:

@@ -485,6 +485,17 @@ def test_blobs_are_read_in_order_and_missing_ones_give_none(story: Repo) -> None
     assert [raw for _, raw in read] == [on_disk, None, None, on_disk]
 
 
+def test_blob_stream_outruns_the_pipe_and_stops_early_without_hanging(story: Repo) -> None:
+    blob = story.git("rev-parse", "HEAD:playbook/roles/product-manager.yml")
+    on_disk = (story.root / "playbook" / "roles" / "product-manager.yml").read_bytes()
+    repo = open_repository(story.root)
+    many = [blob] * 5000  # 205 kB of ids: more than a pipe holds, so git and we take turns
+    assert all(raw == on_disk for _, raw in repo.blobs(many))
+    stream = repo.blobs(many)
+    assert next(stream) == (blob, on_disk)
+    stream.close()  # git is stopped and the writer thread ends, though most ids were not sent
+
+
 def test_corrupt_cache_is_ignored(story: Repo, schemas: SchemaSet) -> None:
     first = read_history(story.root, schemas)
     cached = sorted((story.root / CACHE_DIR).iterdir())

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+from generator.collect import collection_paused
 from generator.config import CONTENT_DIR, SCHEMA_DIR
 from generator.content.schemas import SchemaSet
 from generator.history.cache import CACHE_DIR, HistoryCache, fingerprint
@@ -38,6 +39,10 @@ from generator.model import ChangelogEntry, Commit, Entity, History, KindSpec
 HISTORY_PATHS = (CONTENT_DIR, SCHEMA_DIR)
 
 
+HistoryFinisher = Callable[[SchemaSet, Mapping[str, str] | None], History]
+"""Finishes a history read begun by `begin_history`, given the schemas and today's titles."""
+
+
 def read_history(
     root: Path,
     schemas: SchemaSet,
@@ -50,18 +55,50 @@ def read_history(
 
     `names` maps `kind/id` to today's titles (the validated playbook) for references named in
     details; entities no longer present are named by their last title in history. `since`
-    limits the changelog to commits after that revision.
+    limits the changelog to commits after that revision (GitUnavailable if it names none).
+    """
+    return begin_history(root, since=since, cache=cache)(schemas, names)
+
+
+def begin_history(root: Path, *, since: str | None = None, cache: bool = True) -> HistoryFinisher:
+    """Start `git log` over the playbook at `root`; the call given back reads the rest.
+
+    Git runs while the caller goes on (a build validates meanwhile): the log is a third of
+    reading a cached history, and it needs neither the schemas nor the content.
     """
     try:
         repo = open_repository(root)
     except GitUnavailable as reason:
-        return History(warning=NO_HISTORY.format(reason=reason))
+        return _gives(History(warning=NO_HISTORY.format(reason=reason)))
     try:
-        return _read(repo, root, schemas, names or {}, since, cache)
+        head = repo.head()
+        if head is None:
+            return _gives(History())  # no commits yet: nothing has happened, not a problem
+        revisions = [f"{repo.resolve(since)}..{head}"] if since is not None else [head]
+        boundary = repo.shallow_boundary()
+        finish_log = repo.log(revisions, HISTORY_PATHS)
     except GitUnavailable as reason:
         if since is not None:
             raise
-        return History(warning=NO_HISTORY.format(reason=reason))
+        return _gives(History(warning=NO_HISTORY.format(reason=reason)))
+
+    def finish(schemas: SchemaSet, names: Mapping[str, str] | None = None) -> History:
+        try:
+            with collection_paused():
+                return _read(repo, root, schemas, names or {}, boundary, finish_log, cache)
+        except GitUnavailable as reason:
+            if since is not None:
+                raise
+            return History(warning=NO_HISTORY.format(reason=reason))
+
+    return finish
+
+
+def _gives(history: History) -> HistoryFinisher:
+    def finish(schemas: SchemaSet, names: Mapping[str, str] | None = None) -> History:
+        return history
+
+    return finish
 
 
 def _read(
@@ -69,15 +106,10 @@ def _read(
     root: Path,
     schemas: SchemaSet,
     names: Mapping[str, str],
-    since: str | None,
+    boundary: frozenset[str],
+    finish_log: Callable[[], list[RawCommit]],
     use_cache: bool,
 ) -> History:
-    head = repo.head()
-    if head is None:
-        return History()  # no commits yet: nothing has happened, which is not a problem
-    revisions = [f"{repo.resolve(since)}..{head}"] if since is not None else [head]
-    boundary = repo.shallow_boundary()
-    finish_log = repo.log(revisions, HISTORY_PATHS)
     kind_schemas = {name: kind.schema for name, kind in schemas.kinds.items()}
     store = HistoryCache(
         root / CACHE_DIR if use_cache else None, fingerprint({**kind_schemas, "": schemas.shared})

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from generator.config import Config
 from generator.model import History
-from generator.pipeline import Validation, load_history, validate_playbook
+from generator.pipeline import Validation, begin_history, validate_playbook
 from generator.site.render import SiteSettings, navigation, render_site
 
 
@@ -31,9 +31,10 @@ class Generated:
 
 def generate(config: Config, settings: SiteSettings, strict: bool) -> Generated:
     """Validate; if the content passes, read its history and render the site's Markdown tree."""
+    finish_history = begin_history(config)  # git reads the log while the content is validated
     validation = validate_playbook(config)
     if validation.failed(strict):
         return Generated(validation)
-    history = load_history(config, validation)
+    history = finish_history(validation)
     files = render_site(validation, history, settings)
     return Generated(validation, history, files)
