@@ -290,7 +290,7 @@ def render(obj: Ctx, out: Path | None, strict: bool) -> None:
 
 
 @cli.command()
-@out_option("Folder for the built site (default: site/).")
+@out_option("Folder for the built site (default: mkdocs.yml's site_dir, else site/).")
 @strict_option
 @click.pass_obj
 def build(obj: Ctx, out: Path | None, strict: bool) -> None:

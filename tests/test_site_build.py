@@ -185,6 +185,18 @@ def test_refuses_to_build_over_the_sources(built: Path) -> None:
     assert (built / "playbook" / "tools" / "amplitude.yml").is_file()
 
 
+def test_build_writes_where_mkdocs_yml_says(built: Path, tmp_path: Path) -> None:
+    repo = shutil.copytree(built, tmp_path / "repo", ignore=shutil.ignore_patterns("site"))
+    settings = repo / "mkdocs.yml"
+    text = settings.read_text(encoding="utf-8")
+    assert "\nsite_dir: site\n" in text
+    settings.write_text(text.replace("\nsite_dir: site\n", "\nsite_dir: public\n"), "utf-8")
+    result = build(repo)
+    assert result.returncode == 0, result.stderr
+    assert (repo / "public" / "tools" / "amplitude" / "index.html").is_file()
+    assert not (repo / "site").exists()
+
+
 def test_plain_mkdocs_build_strict_runs_the_plugin(built: Path, tmp_path: Path) -> None:
     repo = shutil.copytree(built, tmp_path / "repo", ignore=shutil.ignore_patterns("site"))
     (repo / "build" / "docs" / "stale.md").write_text("# Stale\n", encoding="utf-8")

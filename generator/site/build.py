@@ -22,13 +22,11 @@ from generator.site.settings import (
     MKDOCS_FILE,
     docs_dir,
     read_mkdocs_yml,
+    site_dir,
     site_settings,
     source_folders,
 )
 from generator.site.write import check_target, staging_folder, swap_in, write_tree
-
-DEFAULT_SITE_DIR = "site"
-
 
 def prepare(config: Config, strict: bool) -> Generated:
     """Validate and, if the content passes, render the Markdown tree (nothing written yet)."""
@@ -50,7 +48,7 @@ def build_site(config: Config, generated: Generated, out: Path | None, strict: b
     mkdocs_yml = config.root / MKDOCS_FILE
     if not mkdocs_yml.is_file():
         raise ConfigError(f"no {MKDOCS_FILE} in {config.root}")
-    site = out if out is not None else config.root / DEFAULT_SITE_DIR
+    site = out if out is not None else site_dir(config, read_mkdocs_yml(config.root))
     target = check_target(site, config.root, source_folders(config))
     # Written before MkDocs starts: it refuses a docs_dir that does not exist yet.
     docs = write_docs(config, generated)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import string
@@ -30,7 +31,7 @@ from generator.export import export_model
 from generator.history.feed import atom_feed
 from generator.model import Entity, History, Playbook
 from generator.pipeline import Validation
-from generator.site import paths, sanitize
+from generator.site import forked, paths, sanitize
 from generator.site.context import (
     SiteIndex,
     backlink_groups,
@@ -140,10 +141,12 @@ _URL_SAFE = "/:?#&=%@+~!$*,;-._"
 """Characters kept as they are in an external link; brackets, quotes and spaces are encoded."""
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def inline(text: str) -> Markup:
     """Give plain text as inline Markdown showing exactly that text: syntax and HTML escaped.
 
     Quotes are left alone: generated Markdown never puts plain text inside an HTML attribute.
+    Cached: titles, role names and dates are printed on many pages.
     """
     escaped = plain_inline(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return Markup(escaped)
@@ -151,7 +154,12 @@ def inline(text: str) -> Markup:
 
 def html_text(text: Any) -> Markup:
     """Give text for a raw HTML block, where Markdown is not read: HTML escaping only."""
-    return escape(" ".join(str(text).split()))
+    return _html_line(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _html_line(text: str) -> Markup:
+    return escape(" ".join(text.split()))
 
 
 def _finalize(value: Any) -> Any:
@@ -264,10 +272,30 @@ def _render_tree(
     env = template_environment(settings.template_dir)
     shared = {"site_name": settings.site_name, "kinds": playbook.kinds, "paths": paths}
 
-    def page(path: str, template: str | Template, **values: Any) -> None:
+    def render(path: str, template: str | Template, values: Mapping[str, Any]) -> str:
         tools = PageTools(path, playbook, index)
         text = env.get_template(template).render(page=tools, **shared, **values)
-        tree.add(path, _with_abbreviations(text, index.abbreviations, abbreviation_pattern))
+        return _with_abbreviations(text, index.abbreviations, abbreviation_pattern)
+
+    # Pages are queued, then rendered together on every core (forked.run_all).
+    queued: list[tuple[str, Callable[[], str]]] = []
+
+    def page(path: str, template: str | Template, **values: Any) -> None:
+        queued.append((path, functools.partial(render, path, template, values)))
+
+    def entity_page(entity: Entity, template: Template) -> str:
+        spec, kind_schema = playbook.kinds[entity.kind], validation.schemas.kinds[entity.kind]
+        values = {
+            "entity": entity,
+            "spec": spec,
+            "fields": field_views(entity, kind_schema),
+            "backlinks": index.backlinks.get(entity.key, ()),
+            "history": history.entities.get(entity.key),
+            "edit_url": settings.edit_url(entity.source.path),
+            "boost": spec.search_boost,
+            "diagram": _diagram(playbook, entity),
+        }
+        return render(paths.entity_page(entity.kind, entity.id), template, values)
 
     abbreviation_pattern = _abbreviation_pattern(index.abbreviations)
     tree = Tree()
@@ -279,21 +307,10 @@ def _render_tree(
             spec=spec,
             groups=catalogue_groups(playbook, kind),
         )
-        kind_schema = validation.schemas.kinds[kind]
         template = env.select_template([f"kinds/{kind}.md.j2", "entity.md.j2"])
         for entity in playbook.of_kind(kind):
-            page(
-                paths.entity_page(kind, entity.id),
-                template,
-                entity=entity,
-                spec=spec,
-                fields=field_views(entity, kind_schema),
-                backlinks=index.backlinks.get(entity.key, ()),
-                history=history.entities.get(entity.key),
-                edit_url=settings.edit_url(entity.source.path),
-                boost=spec.search_boost,
-                diagram=_diagram(playbook, entity),
-            )
+            path = paths.entity_page(kind, entity.id)
+            queued.append((path, functools.partial(entity_page, entity, template)))
     tables = [
         (group, *raci_table(playbook, members))
         for group, members in catalogue_groups(playbook, "processes")
@@ -308,18 +325,25 @@ def _render_tree(
         shared_fields=shared_field_docs(kind_schemas),
         reference=[(k, [d for d in field_docs(k) if not d.shared]) for k in kind_schemas],
     )
-    tree.add(
-        paths.MODEL_JSON, json.dumps(export_model(validation), indent=2, ensure_ascii=False) + "\n"
-    )
+    queued.append((paths.MODEL_JSON, functools.partial(_model_json, validation)))
+    if settings.site_url:
+        feed = functools.partial(atom_feed, history, settings.site_url, settings.site_name)
+        queued.append((paths.FEED, feed))
+    texts = forked.run_all([task for _, task in queued])
+    for (path, _), text in zip(queued, texts, strict=True):
+        tree.add(path, text)
     tree.add(
         paths.NAV,
         yaml.safe_dump({"nav": navigation(playbook)}, sort_keys=False, allow_unicode=True),
     )
-    if settings.site_url:
-        tree.add(paths.FEED, atom_feed(history, settings.site_url, settings.site_name))
     for path, text in _assets(settings.template_dir / ASSET_TEMPLATES):
         tree.add(path, text)
     return dict(sorted(tree.files.items()))
+
+
+def _model_json(validation: Validation) -> str:
+    # Compact: an indented dump goes through the pure-Python encoder, ten times slower.
+    return json.dumps(export_model(validation), ensure_ascii=False) + "\n"
 
 
 def navigation(playbook: Playbook) -> list[dict[str, str]]:

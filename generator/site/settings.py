@@ -16,6 +16,7 @@ from generator.site.render import DEFAULT_SITE_NAME, SiteSettings
 
 MKDOCS_FILE = "mkdocs.yml"
 DEFAULT_DOCS_DIR = "build/docs"
+DEFAULT_SITE_DIR = "site"
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -68,6 +69,12 @@ def docs_dir(config: Config, mkdocs: Mapping[str, Any]) -> Path:
     """Give the generated Markdown folder mkdocs.yml names (`build/docs` by default)."""
     value = mkdocs.get("docs_dir")
     return config.root / (value if isinstance(value, str) else DEFAULT_DOCS_DIR)
+
+
+def site_dir(config: Config, mkdocs: Mapping[str, Any]) -> Path:
+    """Give the site folder mkdocs.yml names (`site` by default), as plain `mkdocs build` does."""
+    value = mkdocs.get("site_dir")
+    return config.root / (value if isinstance(value, str) else DEFAULT_SITE_DIR)
 
 
 def source_folders(config: Config) -> tuple[Path, ...]:
