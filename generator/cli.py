@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -384,7 +386,22 @@ def diff_command(obj: Ctx, base: str, head: str | None, output_format: str) -> N
 
 
 def main() -> None:
-    cli(prog_name="playbook")
+    """The `playbook` command: run it, write out what it printed, and leave at once.
+
+    Python would otherwise free every object of the model one by one before exiting (a tenth
+    of a second at 10,000 entities, a third after a build) only to hand the memory back.
+    """
+    try:
+        cli(prog_name="playbook")
+        code = EXIT_OK
+    except SystemExit as done:
+        if isinstance(done.code, str):
+            click.echo(done.code, err=True)
+        code = done.code if isinstance(done.code, int) else (EXIT_OK if done.code is None else 1)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader gone (`playbook ... | head`)
+            stream.flush()
+    os._exit(code)
 
 
 __all__ = [

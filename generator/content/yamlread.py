@@ -50,6 +50,8 @@ _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(
     r"[-+]?(?:0|[1-9][0-9]*)?(?:\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z|[-+]?(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+\Z"
 )
+_NUMBER_STARTS = frozenset("+-.0123456789")
+"""What an _INT or _FLOAT can start with."""
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
@@ -173,7 +175,8 @@ def read_yaml(text: str) -> YamlDocument:
         return doc
     if root is None:
         return doc
-    doc.value = _Builder(doc).build(root, (), 0)
+    # An alias is written `*name`: without a `*` no node can be met twice.
+    doc.value = _Builder(doc, aliases="*" in text).build(root, (), 0)
     return doc
 
 
@@ -254,10 +257,11 @@ def _offset_position(text: str, offset: int) -> tuple[int, int]:
 class _Builder:
     """Turns a node tree into dicts, lists and scalars, refusing what playbook files never need."""
 
-    __slots__ = ("doc", "reported", "seen")
+    __slots__ = ("aliases", "doc", "reported", "seen")
 
-    def __init__(self, doc: YamlDocument) -> None:
+    def __init__(self, doc: YamlDocument, aliases: bool = True) -> None:
         self.doc = doc
+        self.aliases = aliases
         self.seen: set[int] = set()
         self.reported: set[int] = set()
 
@@ -266,18 +270,19 @@ class _Builder:
         self.doc.problems.append(YamlProblem(mark.line + 1, mark.column + 1, rule, message, hint))
 
     def build(self, node: Node, pointer: Pointer, depth: int) -> Any:
-        if id(node) in self.seen:
-            if id(node) in self.reported:
+        if self.aliases:
+            if id(node) in self.seen:
+                if id(node) in self.reported:
+                    return None
+                self.reported.add(id(node))
+                self.problem(
+                    node,
+                    "yaml-alias",
+                    "anchors and aliases are not allowed",
+                    "write the value out in full where it is needed",
+                )
                 return None
-            self.reported.add(id(node))
-            self.problem(
-                node,
-                "yaml-alias",
-                "anchors and aliases are not allowed",
-                "write the value out in full where it is needed",
-            )
-            return None
-        self.seen.add(id(node))
+            self.seen.add(id(node))
         if node.tag not in _ALLOWED_TAGS:
             self.problem(
                 node,
@@ -312,6 +317,8 @@ class _Builder:
             value = True
         elif text in _FALSE:
             value = False
+        elif text[:1] not in _NUMBER_STARTS:  # most scalars are words: no regex for them
+            return text
         elif _INT.match(text):
             value = int(text)
         elif _FLOAT.match(text):
