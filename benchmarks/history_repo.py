@@ -316,6 +316,8 @@ def main() -> None:
     parser.add_argument("--commits", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
+    if args.out.exists():  # write_history_repo replaces OUT: only ever a new folder from here
+        parser.error(f"{args.out} exists; give a new folder")
     started = time.perf_counter()
     write_history_repo(args.out, entities=args.entities, commits=args.commits, seed=args.seed)
     print(f"wrote {args.out} in {time.perf_counter() - started:.1f}s")

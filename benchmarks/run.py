@@ -58,6 +58,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args(argv)
+    # Checked now, not after a run that can take half an hour.
+    if args.workspace is not None and args.workspace.exists() and not args.workspace.is_dir():
+        parser.error(f"--workspace {args.workspace} is not a folder")
+    if args.json is not None and not args.json.parent.is_dir():
+        parser.error(f"--json {args.json}: no folder {args.json.parent}")
     if args.quick:
         args.sizes, args.commits, args.runs = QUICK_SIZES, QUICK_COMMITS, 1
     return args

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shlex
 import shutil
+import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,7 +16,7 @@ import yaml
 
 from benchmarks import synth
 from benchmarks.history_repo import write_history_repo
-from benchmarks.measure import Figure, measure, python, run_once
+from benchmarks.measure import Figure, Run, measure, python, run_once
 
 PLAYBOOK = python("-m", "generator")
 MKDOCS = python("-m", "mkdocs")
@@ -69,15 +70,17 @@ def timed(command: list[str], settings: Settings, **options: Any) -> Figure:
 
 
 def timed_together(
-    commands: list[tuple[list[str], dict[str, Any]]], settings: Settings
+    commands: list[tuple[list[str], dict[str, Any]]], settings: Settings, *, all_runs: bool = False
 ) -> list[Figure]:
     """Measure commands that are compared, their runs interleaved (a, b, a, b...) so a busy
-    machine weighs on each alike; after a slow round, stop at three rounds."""
+    machine weighs on each alike; after a slow round, stop at three rounds (unless `all_runs`).
+
+    Run i of each figure comes from round i, so figures can be compared round by round."""
     rounds: list[list[Figure]] = []
     planned = settings.runs
     while len(rounds) < max(1, planned):
         rounds.append([measure(command, 1, **options) for command, options in commands])
-        if len(rounds) == 1 and max(f.median for f in rounds[0]) >= SLOW_RUN:
+        if not all_runs and len(rounds) == 1 and max(f.median for f in rounds[0]) >= SLOW_RUN:
             planned = min(planned, 3)
     return [
         Figure(tuple(run for figures in rounds for run in figures[i].runs))
@@ -104,6 +107,17 @@ def cpu_ratio(numerator: Figure, denominator: Figure) -> float | None:
 
 
 # --- validation ---------------------------------------------------------------------------
+
+
+def paired_share(built: Figure, bare: Figure, value: Callable[[Run], float]) -> float:
+    """Give the median over rounds of (built - bare) / built: the two runs of a round ran back
+    to back, so a machine that speeds up or slows down between rounds moves both alike."""
+    shares = [
+        max(0.0, value(b) - value(f)) / value(b)
+        for b, f in zip(built.runs, bare.runs, strict=True)
+        if value(b) > 0
+    ]
+    return statistics.median(shares) if shares else 0.0
 
 
 def playbook_repo(settings: Settings, n: int) -> Path:
@@ -159,6 +173,7 @@ def validation(settings: Settings, n: int) -> Results:
             (["sh", str(script)], {}),
         ],
         settings,
+        all_runs=True,  # the targets are ratios of a few seconds: three runs are too few here
     )
     results.rows.append(Row("playbook validate", size, validate))
     results.rows.append(Row("  floor: parse only (PyYAML C loader)", size, floor))
@@ -190,8 +205,9 @@ def validation(settings: Settings, n: int) -> Results:
 
 
 def dated_repo(settings: Settings, n: int) -> Path:
-    """Give the repository of `n` entities with history and `pages/`, writing it once."""
-    root = settings.workspace / f"dated-{n}"
+    """Give the repository of `n` entities with history and `pages/`, writing it once (a kept
+    workspace reuses it only for the same sizes)."""
+    root = settings.workspace / f"dated-{n}-{settings.commits}"
     if not (root / ".git").is_dir():
         synth.write_dated_playbook(root, n, settings.commits)
     return root
@@ -237,27 +253,29 @@ def site_build(settings: Settings, n: int) -> tuple[Results, Path | None]:
     render_command = [*PLAYBOOK, "--root", str(root), "render", "--out", str(rendered)]
     run_once(render_command)
     config = bare_config(root, rendered, settings.workspace / f"bare-site-{n}")
+    # Every round: the share is a tenth of runs that this machine's speed moves by a tenth.
     built, bare = timed_together(
         [
             (build, {}),
             ([*MKDOCS, "build", "-q", "-f", str(config)], {"cwd": root}),
         ],
         settings,
+        all_runs=True,
     )
     render = timed(render_command, settings)
     results.rows.append(Row("playbook build (history cached)", size, built))
     results.rows.append(Row("  of which playbook render", size, render))
     results.rows.append(Row("  floor: bare mkdocs build, same tree", size, bare))
-    share = max(0.0, built.median - bare.median) / built.median
-    cpu_share = max(0.0, built.cpu - bare.cpu) / built.cpu if built.cpu > 0 else None
+    share = paired_share(built, bare, lambda run: run.wall)
+    from_medians = max(0.0, built.median - bare.median) / built.median
     results.ratios.append(
         Ratio(
             f"generator's share of playbook build ({size})",
             share,
             "< 10%",
             share < 0.10,
-            "(build - bare mkdocs) / build",
-            cpu_share,
+            f"median of (build - bare mkdocs) / build per round; of medians {from_medians:.1%}",
+            paired_share(built, bare, lambda run: run.cpu),
         )
     )
     return results, site
@@ -266,7 +284,7 @@ def site_build(settings: Settings, n: int) -> tuple[Results, Path | None]:
 def history(settings: Settings, n: int) -> Results:
     """Reading the history, first and cached, against `git log --name-status`."""
     results = Results()
-    root = settings.workspace / "history-repo"
+    root = settings.workspace / f"history-{n}-{settings.commits}"
     if not (root / ".git").is_dir():
         write_history_repo(root, entities=n, commits=settings.commits)
     size = f"{settings.commits:,} commits"
@@ -415,5 +433,3 @@ LABELS = {
     "search": ("search index size", "search: page load to first results"),
 }
 """The rows each suite gives, so a suite that cannot run still shows what is missing."""
-
-SuiteCall = Callable[[], Results]
