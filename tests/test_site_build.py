@@ -197,6 +197,15 @@ def test_build_writes_where_mkdocs_yml_says(built: Path, tmp_path: Path) -> None
     assert not (repo / "site").exists()
 
 
+def test_build_reports_each_warning_once(built: Path, tmp_path: Path) -> None:
+    repo = shutil.copytree(built, tmp_path / "repo", ignore=shutil.ignore_patterns("site"))
+    (repo / "playbook" / "misc").mkdir()
+    result = build(repo)
+    assert result.returncode == 0, result.stderr
+    output = result.stdout + result.stderr
+    assert output.count("warning[unknown-folder]") == 1, output
+
+
 def test_plain_mkdocs_build_strict_runs_the_plugin(built: Path, tmp_path: Path) -> None:
     repo = shutil.copytree(built, tmp_path / "repo", ignore=shutil.ignore_patterns("site"))
     (repo / "build" / "docs" / "stale.md").write_text("# Stale\n", encoding="utf-8")

@@ -77,13 +77,12 @@ def _run_mkdocs(
         mkdocs_config = load_config(
             config_file=str(mkdocs_yml), site_dir=str(site_dir), strict=strict
         )
-        for plugin in mkdocs_config.plugins.values():
-            if isinstance(plugin, PlaybookPlugin):
-                plugin.prepared, plugin.prepared_docs = generated, docs.resolve()
+        PlaybookPlugin.handoff = (generated, docs.resolve())
         mkdocs_config.plugins.on_startup(command="build", dirty=False)
         try:
             build(mkdocs_config)
         finally:
+            PlaybookPlugin.handoff = None
             mkdocs_config.plugins.on_shutdown()
     except MkDocsException as error:
         raise BuildError(f"the site engine failed: {error.format_message()}") from error
@@ -94,13 +93,18 @@ def serve_site(config: Config, generated: Generated, dev_addr: str | None) -> No
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
-    write_docs(config, generated)
+    from generator.site.mkdocs_plugin import PlaybookPlugin
+
+    docs = write_docs(config, generated)
+    PlaybookPlugin.handoff = (generated, docs.resolve())  # the first build reuses this work
     _show_engine_warnings(logging.INFO)
     options: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
     try:
         serve(config_file=str(config.root / MKDOCS_FILE), livereload=True, **options)
     except MkDocsException as error:
         raise BuildError(f"the site engine failed: {error.format_message()}") from error
+    finally:
+        PlaybookPlugin.handoff = None
 
 
 @contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config as MkDocsBaseConfig
@@ -32,17 +32,18 @@ class PlaybookPluginConfig(MkDocsBaseConfig):  # type: ignore[no-untyped-call]
 class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyped-call]
     """Validates and renders the playbook into `docs_dir`, then lets MkDocs build it."""
 
+    handoff: ClassVar[tuple[Generated, Path] | None] = None
+    """Set by `playbook build` and `playbook serve` for the engine's next build: what they have
+    just validated, rendered and written (to that folder), so it is not all done again; the
+    CLI has also reported its problems already. Taken once."""
+
     def __init__(self) -> None:
-        self.prepared: Generated | None = None
-        """Set by `playbook build`, which has already validated and rendered."""
-        self.prepared_docs: Path | None = None
-        """Set by `playbook build`: the folder it has already written the prepared tree to."""
         self.repository: Config | None = None
 
     def on_config(self, config: Any) -> Any:
         root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
-        prepared, written = self.prepared, self.prepared_docs
-        self.prepared = self.prepared_docs = None
+        prepared, written = PlaybookPlugin.handoff or (None, None)
+        PlaybookPlugin.handoff = None
         try:
             repository = load_config(root)
             generated = prepared or generate(
@@ -57,9 +58,10 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
             # Raised before anything is written: the previous docs folder and site stay as they are.
             report = format_text(generated.validation.issues, len(generated.validation.playbook))
             raise PluginError("the playbook has problems; nothing was built\n" + report)
-        for issue in generated.validation.issues:
-            if issue.severity is Severity.WARNING:
-                log.warning(format_issue(issue))
+        if prepared is None:  # else the CLI has printed them with its report
+            for issue in generated.validation.issues:
+                if issue.severity is Severity.WARNING:
+                    log.warning(format_issue(issue))
         docs = Path(config.docs_dir)
         if docs.resolve() != written:
             try:

@@ -1,0 +1,84 @@
+"""`playbook serve`, the README's main command: it serves the site and rebuilds on a change."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sitekit import make_site_repo
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_for(url: str, text: str, seconds: float = 90) -> str:
+    """Give the page at `url` once it holds `text`; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        page = fetch(url)
+        if page is not None and text in page:
+            return page
+        time.sleep(0.3)
+    pytest.fail(f"{url} did not show {text!r} within {seconds} s")
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A fixture repository served by `playbook serve` on a free port; give (root, base URL)."""
+    repo = make_site_repo(tmp_path / "repo")
+    port = free_port()
+    exe = shutil.which("playbook")
+    command = [exe] if exe else [sys.executable, "-m", "generator"]
+    log = tmp_path / "serve.log"  # a file, not a pipe: a full pipe would stall the server
+    with log.open("w", encoding="utf-8") as stderr:
+        process = subprocess.Popen(
+            [*command, "--root", str(repo), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+        try:
+            yield repo, f"http://127.0.0.1:{port}/"
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    assert "Traceback" not in log.read_text(encoding="utf-8")
+
+
+def test_serve_shows_the_site_and_rebuilds_when_an_entry_changes(served: tuple[Path, str]) -> None:
+    repo, base = served
+    page = wait_for(base + "tools/amplitude/", "Product analytics for events")
+    assert "Amplitude" in page
+    tool = repo / "playbook" / "tools" / "amplitude.yml"
+    tool.write_text(
+        tool.read_text(encoding="utf-8").replace(
+            "Product analytics for events", "Event analytics for products"
+        ),
+        encoding="utf-8",
+    )
+    wait_for(base + "tools/amplitude/", "Event analytics for products")
