@@ -44,15 +44,17 @@ def load_config(root: Path) -> Config:
     """Read the settings of the repository at `root` (defaults when there are none)."""
     if not root.is_dir():
         raise ConfigError(f"{root} is not a folder")
-    settings: dict[str, Any] = {}
+    settings: Any = {}
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         try:
-            settings = (
-                tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("playbook", {})
-            )
+            document = tomllib.loads(pyproject.read_text("utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise ConfigError(f"{pyproject}: cannot read [tool.playbook]: {error}") from error
+        tool = document.get("tool", {})
+        settings = tool.get("playbook", {}) if isinstance(tool, dict) else None
+        if not isinstance(settings, dict):
+            raise ConfigError(f"{pyproject}: [tool.playbook] must be a table of settings")
     known = {"disable", "strict", "html"}
     unknown = sorted(set(settings) - known)
     if unknown:
@@ -60,9 +62,10 @@ def load_config(root: Path) -> Config:
     disable = settings.get("disable", [])
     if not isinstance(disable, list) or not all(isinstance(r, str) for r in disable):
         raise ConfigError(f"{pyproject}: [tool.playbook] disable must be a list of rule ids")
+    strict = settings.get("strict", False)
+    if not isinstance(strict, bool):
+        raise ConfigError(f"{pyproject}: [tool.playbook] strict must be true or false")
     html = settings.get("html", "escape")
     if html not in ("escape", "refuse"):
         raise ConfigError(f"{pyproject}: [tool.playbook] html must be 'escape' or 'refuse'")
-    return Config(
-        root=root, disable=frozenset(disable), strict=bool(settings.get("strict", False)), html=html
-    )
+    return Config(root=root, disable=frozenset(disable), strict=strict, html=html)

@@ -270,13 +270,17 @@ def write_new(root: Path, scaffold: Scaffold, other_forms: Sequence[str]) -> Pat
         sibling = path.with_suffix(f".{form}")
         if sibling != path and sibling.exists():
             raise EntityExistsError(f"{sibling.relative_to(root).as_posix()} already has this id")
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         # "x" creates or fails atomically: never overwrite an entry, even in a race.
         with path.open("x", encoding="utf-8", newline="\n") as out:
             out.write(scaffold.text)
-    except FileExistsError:
+    except FileExistsError as error:
+        if error.filename != str(path):  # the kind folder's place is taken by a file
+            raise ScaffoldUsageError(f"cannot create {scaffold.rel}: {error.strerror}") from None
         raise EntityExistsError(
             f"{scaffold.rel} already exists; playbook new never overwrites"
         ) from None
+    except OSError as error:  # not writable, a file where a folder should be...
+        raise ScaffoldUsageError(f"cannot create {scaffold.rel}: {error.strerror}") from None
     return path

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -104,6 +106,9 @@ def test_disabled_rule_is_silent(playbook_cli: Cli, base_repo: Path) -> None:
         ('[tool.playbook]\ndisable = ["yaml-syntax"]\n', "yaml-syntax"),
         ("[tool.playbook]\ncolour = 1\n", "colour"),
         ("[tool.playbook\n", "cannot read"),
+        ("tool = 1\n", "[tool.playbook] must be a table"),
+        ("[tool]\nplaybook = 5\n", "[tool.playbook] must be a table"),
+        ('[tool.playbook]\nstrict = "no"\n', "strict must be true or false"),
     ],
 )
 def test_configuration_errors_exit_two(
@@ -131,6 +136,64 @@ def test_broken_schema_is_a_configuration_error(playbook_cli: Cli, base_repo: Pa
     result = playbook_cli("validate", cwd=base_repo)
     assert result.returncode == 2
     assert "tools.schema.json" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda text: "true", "a schema must be a JSON object"),
+        (lambda text: re.sub(r'"forms": \[[^\]]*\]', '"forms": 5', text), "x-playbook.forms"),
+        (
+            lambda text: text.replace('"folder": "tools"', '"folder": "tools", "body": "requried"'),
+            "x-playbook.body",
+        ),
+        (
+            lambda text: text.replace("common.schema.json#/$defs/", "common.schema.json#/$defs/no"),
+            "points nowhere",
+        ),
+    ],
+)
+def test_schema_mistakes_are_configuration_errors(
+    playbook_cli: Cli, base_repo: Path, change: Callable[[str], str], message: str
+) -> None:
+    schema = base_repo / "schemas/tools.schema.json"
+    text = schema.read_text(encoding="utf-8")
+    assert change(text) != text
+    schema.write_text(change(text), encoding="utf-8")
+    result = playbook_cli("validate", cwd=base_repo)
+    assert result.returncode == 2
+    assert "tools.schema.json" in result.stderr and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_link_loops_and_a_kind_that_is_not_a_folder_are_located(
+    playbook_cli: Cli, base_repo: Path
+) -> None:
+    tools = base_repo / "playbook/tools"
+    (tools / "loop-a.yml").symlink_to(tools / "loop-b.yml")
+    (tools / "loop-b.yml").symlink_to(tools / "loop-a.yml")
+    faq = base_repo / "playbook/faq"
+    shutil.rmtree(faq, ignore_errors=True)
+    os.mkfifo(faq)
+    result = playbook_cli("validate", "--no-context", cwd=base_repo)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "playbook/tools/loop-a.yml:1:1: error[file-symlink]" in result.stdout
+    assert "playbook/tools/loop-b.yml:1:1: error[file-symlink]" in result.stdout
+    assert "playbook/faq:1:1: error[file-unreadable]: cannot read the folder" in result.stdout
+
+
+def test_lone_carriage_returns_are_line_breaks(playbook_cli: Cli, base_repo: Path) -> None:
+    guide = base_repo / "playbook/guides/old-mac.md"
+    guide.write_bytes(
+        b"---\rtitle: Old Mac\rsummary: Written with lone carriage returns.\r"
+        b"owners: ['@acme/ops']\r---\ra\rb\rc\rd\r\n```\n<b>x</b>\n```\n<i>\r"
+    )
+    (base_repo / "pyproject.toml").write_text('[tool.playbook]\nhtml = "refuse"\n')
+    result = playbook_cli("validate", "--no-context", cwd=base_repo)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert "playbook/guides/old-mac.md:13:1: error[html-raw]" in result.stdout
 
 
 def test_symlink_out_of_the_content_root_is_not_followed(

@@ -143,6 +143,17 @@ def test_unknown_kind_is_a_usage_error_listing_the_kinds(playbook_cli: Cli, repo
     assert "Traceback" not in result.stderr
 
 
+def test_a_file_where_the_kind_folder_goes_is_a_usage_error(playbook_cli: Cli, repo: Path) -> None:
+    blocker = repo / "playbook/glossary"
+    shutil.rmtree(blocker, ignore_errors=True)
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    result = playbook_cli("new", "glossary", "kpi", cwd=repo)
+    assert result.returncode == 2
+    assert "cannot create playbook/glossary/kpi.yml" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert blocker.read_text(encoding="utf-8") == "not a folder\n"
+
+
 @pytest.mark.parametrize(
     "bad_id", ["Data_Analyst", "data--analyst", "-analyst", "analyst.yml", "x" * 81, "../escape"]
 )

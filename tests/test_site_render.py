@@ -181,7 +181,7 @@ def test_mkdocs_yml_is_read_as_mkdocs_reads_it(
     assert site_settings(config, read_mkdocs_yml(tmp_path)).site_url == "https://env.example/"
 
 
-@pytest.mark.parametrize("template", ["{foo}", "{0}", "{path", "{path!x}", "{path.x}"])
+@pytest.mark.parametrize("template", ["{foo}", "{0}", "{path", "{path!x}", "{path.x}", "{path[a]}"])
 def test_a_broken_edit_uri_template_is_a_configuration_error(template: str) -> None:
     with pytest.raises(ConfigError, match="edit_uri_template"):
         SiteSettings(Path("site_templates"), repo_url=REPO_URL, edit_uri_template=template)

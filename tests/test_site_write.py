@@ -62,7 +62,7 @@ def test_a_failed_write_leaves_the_previous_tree_untouched(
         return original(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", failing)
-    with pytest.raises(OSError):
+    with pytest.raises(BuildError, match=r"cannot write .*: No space left on device"):
         write({"index.md": "new\n", "roles/pm.md": "new\n", "tools/x.md": "new\n"}, out, root)
     monkeypatch.undo()
     assert tree_bytes(out) == before
@@ -103,3 +103,10 @@ def test_refuses_to_replace_a_folder_it_did_not_make(root: Path) -> None:
     with pytest.raises(ConfigError, match="not made by playbook"):
         write({"index.md": "x"}, foreign, root)
     assert (foreign / "mine.txt").read_text(encoding="utf-8") == "precious"
+
+
+def test_a_folder_that_cannot_be_made_is_a_located_error(root: Path) -> None:
+    (root / "afile").write_text("in the way", encoding="utf-8")
+    with pytest.raises(BuildError, match="cannot write"):
+        write({"index.md": "# Home\n"}, root / "afile" / "sub", root)
+    assert (root / "afile").read_text(encoding="utf-8") == "in the way"

@@ -74,12 +74,26 @@ def discover(
             continue
         spec = kinds[entry.name]
         folder_rel = rel(entry)  # once per folder: relative_to per file costs 0.1 s at 10k
-        # scandir knows each entry's type without a stat call per file.
-        for item in sorted(os.scandir(entry), key=lambda item: item.name):
+        try:  # scandir knows each entry's type without a stat call per file
+            items = sorted(os.scandir(entry), key=lambda item: item.name)
+        except OSError as error:  # not a folder after all (a pipe...), or not readable
+            report(
+                entry,
+                "file-unreadable",
+                f"cannot read the folder: {error.strerror}",
+                f"make playbook/{entry.name} a folder you can read",
+            )
+            continue
+        for item in items:
             name, path = item.name, Path(item.path)
             if name.startswith("."):
                 continue
-            if item.is_dir():
+            try:
+                is_dir = item.is_dir()
+            except OSError:  # a symbolic link that loops
+                report(path, "file-symlink", _LOOP, "replace the link with the file itself")
+                continue
+            if is_dir:
                 report(
                     path,
                     "nested-folder",
@@ -98,7 +112,7 @@ def discover(
                     )
                 report(path, "file-extension", f"'{name}' is not read as an entry", hint)
                 continue
-            if path.is_symlink() and not _inside(path.resolve(), real_root):
+            if item.is_symlink() and not _inside(_resolved(path), real_root):
                 report(
                     path,
                     "file-symlink",
@@ -106,7 +120,7 @@ def discover(
                     "replace the link with the file itself",
                 )
                 continue
-            size = _regular_size(path)
+            size = _regular_size(item)
             if isinstance(size, str):
                 report(path, "file-type", size, "replace it with an ordinary text file")
                 continue
@@ -139,10 +153,13 @@ def discover(
     return candidates, issues
 
 
-def _regular_size(path: Path) -> int | str:
-    """Give the size of a regular file, or why it is not one (a pipe would block reading)."""
+def _regular_size(item: os.DirEntry[str]) -> int | str:
+    """Give the size of a regular file, or why it is not one (a pipe would block reading).
+
+    The scandir entry's stat: one system call, links followed (those inside playbook/ are read).
+    """
     try:
-        status = path.stat()
+        status = item.stat()
     except OSError as error:
         return f"cannot read the file: {error.strerror}"
     if not stat.S_ISREG(status.st_mode):
@@ -150,7 +167,20 @@ def _regular_size(path: Path) -> int | str:
     return status.st_size
 
 
-def _inside(path: Path, root: Path) -> bool:
+_LOOP = "a symbolic link that loops is not read"
+
+
+def _resolved(path: Path) -> Path | None:
+    """Give where a link leads, or None when it loops (Python 3.11 raises RuntimeError)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
+def _inside(path: Path | None, root: Path) -> bool:
+    if path is None:
+        return False
     try:
         path.relative_to(root)
     except ValueError:

@@ -78,7 +78,9 @@ def load_file(candidate: Candidate, raw: bytes) -> tuple[LoadedFile | None, list
     text = _decode(raw, candidate.rel, issues)
     if text is None:
         return None, issues
-    text = text.replace("\r\n", "\n")
+    # Every reader downstream (libyaml, markdown-it) takes a lone \r for a line break too: one
+    # kind of line end here keeps their line numbers and ours the same.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     yaml_text, offset, body, body_line = text, 0, None, 1
     if candidate.form == "md":
         split = split_front_matter(text)

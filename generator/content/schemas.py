@@ -107,6 +107,8 @@ def load_schemas(schema_dir: Path, repo_root: Path) -> SchemaSet:
     for path in sorted(schema_dir.glob("*.schema.json")):
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(document, dict):
+                raise ConfigError(f"{path}: a schema must be a JSON object")
             Draft202012Validator.check_schema(document)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
             raise ConfigError(f"{path}: cannot read schema: {error}") from error
@@ -129,9 +131,13 @@ def _kind_schema(
     meta = document.get("x-playbook")
     if not isinstance(meta, dict) or meta.get("folder") != name:
         raise ConfigError(f"{path}: needs an `x-playbook` object whose `folder` is {name!r}")
-    forms = tuple(meta.get("forms", ["yml"]))
+    forms_value = meta.get("forms", ["yml"])
+    forms = tuple(forms_value) if isinstance(forms_value, list) else ()
     if not forms or any(form not in ("yml", "md") for form in forms):
         raise ConfigError(f"{path}: `x-playbook.forms` must list `yml` and/or `md`")
+    body = meta.get("body", "none" if forms == ("yml",) else "optional")
+    if body not in ("none", "optional", "required"):
+        raise ConfigError(f"{path}: `x-playbook.body` must be `none`, `optional` or `required`")
     try:
         schema_path = path.resolve().relative_to(repo_root.resolve()).as_posix()
     except ValueError:
@@ -141,11 +147,17 @@ def _kind_schema(
         singular=str(meta.get("singular", name)),
         plural=str(meta.get("plural", name)),
         forms=forms,
-        body=str(meta.get("body", "none" if forms == ("yml",) else "optional")),
+        body=body,
         schema_path=schema_path,
         search_boost=_boost(meta.get("search_boost", 2.0), path),
     )
     bundled = bundle(document, shared)
+    dangling = _dangling_ref(bundled)
+    if dangling is not None:
+        raise ConfigError(
+            f"{path}: $ref {dangling!r} points nowhere; refs name `#/$defs/...` in this schema"
+            f" or `{SHARED}#/$defs/...`"
+        )
     return KindSchema(
         spec=spec,
         schema=bundled,
@@ -184,6 +196,27 @@ def bundle(document: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
 
     rewrite(bundled)
     return bundled
+
+
+def _dangling_ref(bundled: Mapping[str, Any]) -> str | None:
+    """Give the first `$ref` of a bundled schema that leads nowhere inside it, if any."""
+    stack: list[Any] = [bundled]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref != "#":
+            target: Any = bundled if ref.startswith("#/") else None
+            for part in ref[2:].split("/") if target is not None else ():
+                target = target.get(part) if isinstance(target, dict) else None
+            if not isinstance(target, dict):
+                return ref
+        stack.extend(node.values())
+    return None
 
 
 def resolve(schema: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str, Any]:

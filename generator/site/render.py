@@ -68,7 +68,7 @@ class SiteSettings:
         if self.edit_uri_template:
             try:
                 _EDIT_URI.format(self.edit_uri_template, path="", path_noext="")
-            except (KeyError, IndexError, AttributeError, ValueError) as error:
+            except (KeyError, IndexError, AttributeError, ValueError, TypeError) as error:
                 raise ConfigError(
                     f"edit_uri_template {self.edit_uri_template!r} in mkdocs.yml cannot be "
                     f"filled in ({type(error).__name__}: {error}); it may use {{path}}, "

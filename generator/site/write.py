@@ -100,11 +100,18 @@ def write_tree(files: Mapping[str, str], out: Path, root: Path, protected: Itera
             destination = staging / path
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(files[path].encode("utf-8"))
-    except BaseException:
+    except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(error, OSError):
+            raise cannot_write(error, target) from error
         raise
     swap_in(staging, target)
     return True
+
+
+def cannot_write(error: OSError, where: Path) -> BuildError:
+    """Give the located error for a folder or file that could not be written (disk full...)."""
+    return BuildError(f"cannot write {error.filename or where}: {error.strerror or error}")
 
 
 def swap_in(staging: Path, target: Path) -> None:
@@ -112,6 +119,13 @@ def swap_in(staging: Path, target: Path) -> None:
 
     On failure the old `target` stays.
     """
+    try:
+        _swap(staging, target)
+    except OSError as error:
+        raise cannot_write(error, target) from error
+
+
+def _swap(staging: Path, target: Path) -> None:
     (staging / MARKER).touch()
     if not target.exists():
         os.rename(staging, target)
@@ -129,8 +143,11 @@ def swap_in(staging: Path, target: Path) -> None:
 
 def staging_folder(target: Path) -> Path:
     """Give a fresh, empty temporary sibling of `target` for something else to fill."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return _sibling(target, "new")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return _sibling(target, "new")
+    except OSError as error:
+        raise cannot_write(error, target) from error
 
 
 def _sibling(target: Path, purpose: str, *, create: bool = True) -> Path:
