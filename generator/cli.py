@@ -21,7 +21,7 @@ from generator.checks.report import (
     format_text,
 )
 from generator.config import Config, load_config
-from generator.errors import PlaybookError
+from generator.errors import BuildError, ConfigError, PlaybookError
 from generator.pipeline import Validation, validate_playbook
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -260,8 +260,6 @@ def _prepare_site(obj: Ctx, strict: bool) -> tuple[Config, Any]:
 
 def _site_step(step: Callable[[], Any]) -> Any:
     """Run a step that writes output: bad usage exits 2, a failed build exits 1."""
-    from generator.errors import BuildError, ConfigError
-
     try:
         return step()
     except ConfigError as error:

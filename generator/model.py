@@ -103,8 +103,6 @@ class Entity:
     """Markdown body of a `.md` file."""
     body_line: int = 1
     """Line of the file where the body starts."""
-    blob: str = ""
-    """Content hash of the file, for caches."""
 
     @property
     def key(self) -> str:

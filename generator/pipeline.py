@@ -159,7 +159,6 @@ def link_playbook(files: dict[str, LoadedFile], schemas: SchemaSet) -> tuple[Pla
             fields=loaded.data,
             body=loaded.body,
             body_line=loaded.body_line,
-            blob=loaded.blob,
         )
         by_kind[loaded.kind][loaded.id] = entity
         references.extend(field_references(key, loaded.data, kind))

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from generator.codeowners import valid_owners
-from generator.content.load import ID_PATTERN, MAX_ID_LENGTH
+from generator.content.load import MAX_ID_LENGTH, is_valid_id
 from generator.content.schemas import KindSchema, SchemaSet, resolve, schema_at
 from generator.errors import PlaybookError
 from generator.model import Playbook
@@ -75,7 +75,7 @@ def check_new(
         raise ScaffoldUsageError(
             f"unknown kind '{kind}'; the kinds are: {', '.join(schemas.kinds)}"
         )
-    if not ID_PATTERN.match(entity_id) or len(entity_id) > MAX_ID_LENGTH:
+    if not is_valid_id(entity_id):
         raise ScaffoldUsageError(
             f"'{entity_id}' is not a valid id: use {ID_RULE} (at most {MAX_ID_LENGTH} characters)"
         )

@@ -1,4 +1,4 @@
-"""Site test helpers: a small playbook of every kind, a synthetic large one, a link checker."""
+"""Site test helpers: a small playbook of every kind and a link checker."""
 
 from __future__ import annotations
 
@@ -175,60 +175,6 @@ def make_site_repo(base: Path, files: dict[str, str] | None = None) -> Path:
         path.write_text(text, encoding="utf-8")
     (base / "playbook").mkdir(exist_ok=True)
     return base
-
-
-def synthetic_playbook(entities: int) -> dict[str, str]:
-    """Give a valid playbook of about `entities` entries across kinds, linked like a real one."""
-    roles = max(2, entities // 20)
-    tools = max(2, entities // 10)
-    processes = max(1, entities // 4)
-    terms = max(1, entities // 10)
-    rest = max(0, entities - roles - tools - processes - terms - 1)
-    files: dict[str, str] = {
-        "playbook/pillars/core.md": "---\ntitle: Core\nsummary: The core pillar.\n"
-        'owners: ["@acme/ops"]\norder: 1\npractices:\n  - name: Practice\n'
-        "    description: Do the work.\n    tools: [tool-0]\n---\nThe core pillar.\n",
-    }
-    for n in range(roles):
-        files[f"playbook/roles/role-{n}.yml"] = (
-            f"title: Role {n}\nsummary: Role number {n} in the organisation.\n"
-            f'owners: ["@acme/ops"]\ntype: core\nmission: Do the work of role {n}.\n'
-            f"responsibilities: [Own area {n}]\nworks_with: [role-{(n + 1) % roles}]\n"
-        )
-    for n in range(tools):
-        files[f"playbook/tools/tool-{n}.yml"] = (
-            f"title: Tool {n} suite\nsummary: Tool number {n} for analytics work.\n"
-            f'owners: ["@acme/ops"]\ncategory: analytics\nused_for: [Analysis {n}]\n'
-            "pillars: [core]\n"
-        )
-    for n in range(processes):
-        a, r = f"role-{n % roles}", f"role-{(n + 1) % roles}"
-        steps = "".join(
-            f"  - name: Step {s} of process {n}\n    role: {r}\n"
-            f"    description: Do step {s}; see [the tool](../tools/tool-{(n + s) % tools}.yml).\n"
-            f"    tools: [tool-{(n + s) % tools}]\n"
-            for s in range(4)
-        )
-        files[f"playbook/processes/process-{n}.yml"] = (
-            f"title: Process {n}\nsummary: Process number {n}, run every month.\n"
-            f'owners: ["@acme/ops"]\n'
-            f"purpose: Keep area {n} running with the [owner](../roles/{a}.yml).\n"
-            f"trigger: Month start.\ncadence: monthly\nowner: {a}\npillars: [core]\n"
-            f"raci:\n  {a}: A\n  {r}: R\ninputs: [Input {n}]\noutputs: [Output {n}]\n"
-            f"steps:\n{steps}tags: [tag-{n % 7}]\n"
-        )
-    for n in range(terms):
-        files[f"playbook/glossary/term-{n}.yml"] = (
-            f"title: Term {n}\nsummary: Term number {n}.\n"
-            f'owners: ["@acme/ops"]\nabbreviation: T{n}X\ndefinition: What term {n} means.\n'
-        )
-    for n in range(rest):
-        files[f"playbook/faq/question-{n}.yml"] = (
-            f"title: Question {n}?\nsummary: Question number {n}.\n"
-            f'owners: ["@acme/ops"]\nanswer: See [process {n % processes}]'
-            f"(../processes/process-{n % processes}.yml) and T{n % terms}X.\n"
-        )
-    return files
 
 
 class _Links(HTMLParser):

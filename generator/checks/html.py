@@ -59,15 +59,14 @@ def code_map(text: str) -> CodeMap:
     """Give the code regions of Markdown `text` that both engines agree on."""
     lines = tuple(text.split("\n"))
     fences = tuple(_fences(text, lines)) if ("```" in text or "~~~" in text) else ()
-    inside = {n for fence in fences for n in range(fence.first, fence.last + 1)}
+    fenced = frozenset(n for fence in fences for n in range(fence.first, fence.last + 1))
     spans: dict[int, tuple[tuple[int, int], ...]] = {}
     if "`" in text:
         for number, line in enumerate(lines):
-            if number not in inside and "`" in line:
+            if number not in fenced and "`" in line:
                 found = code_spans(line)
                 if found:
                     spans[number] = found
-    fenced = frozenset(n for fence in fences for n in range(fence.first, fence.last + 1))
     return CodeMap(lines, fences, spans, fenced)
 
 

@@ -16,6 +16,11 @@ ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 MAX_ID_LENGTH = 80
 
 
+def is_valid_id(stem: str) -> bool:
+    """Tell whether a file name (without extension) is a valid id: the one reading of the rule."""
+    return ID_PATTERN.match(stem) is not None and len(stem) <= MAX_ID_LENGTH
+
+
 @dataclass(slots=True)
 class LoadedFile:
     """One entity file, read: its fields (not yet validated), body and positions."""
@@ -30,7 +35,6 @@ class LoadedFile:
     data: dict[str, Any]
     body: str | None
     body_line: int
-    blob: str
     plain_scalars: dict[Pointer, str] = field(default_factory=dict)
 
     def locate(self, pointer: Pointer, *, key: bool = False) -> SourceRef:
@@ -56,7 +60,7 @@ def load_file(candidate: Candidate, raw: bytes) -> tuple[LoadedFile | None, list
             Issue(SourceRef(candidate.rel, line, column), Severity.ERROR, rule, message, hint)
         )
 
-    if not ID_PATTERN.match(candidate.stem) or len(candidate.stem) > MAX_ID_LENGTH:
+    if not is_valid_id(candidate.stem):
         problem(
             1,
             1,
@@ -113,7 +117,6 @@ def load_file(candidate: Candidate, raw: bytes) -> tuple[LoadedFile | None, list
         data=document.value,
         body=body,
         body_line=body_line,
-        blob=git_blob_id(raw),
         plain_scalars=document.plain_scalars,
     ), issues
 

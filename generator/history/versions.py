@@ -10,7 +10,7 @@ from typing import Any
 
 from generator.config import CONTENT_DIR, SCHEMA_DIR
 from generator.content.discover import Candidate
-from generator.content.load import ID_PATTERN, MAX_ID_LENGTH, load_file
+from generator.content.load import is_valid_id, load_file
 from generator.model import KindSpec
 
 SCHEMA_KIND = "schemas"
@@ -59,7 +59,7 @@ def slot_of(path: str, kinds: Mapping[str, KindSpec]) -> Slot | None:
     stem, dot, form = parts[2].rpartition(".")
     if not dot or form not in kinds[parts[1]].forms:
         return None
-    if not ID_PATTERN.match(stem) or len(stem) > MAX_ID_LENGTH:  # dotfiles too
+    if not is_valid_id(stem):  # dotfiles too
         return None
     return Slot(parts[1], stem, form)
 

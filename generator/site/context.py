@@ -71,8 +71,6 @@ def build_index(playbook: Playbook, schemas: SchemaSet) -> SiteIndex:
 
 def top_field(reference: Reference) -> str:
     """Give the top-level field a reference sits in: `steps` for `steps[2].tools[0]`."""
-    if reference.kind == "file" and reference.field == BODY_FIELD:
-        return BODY_FIELD
     return re.split(r"[.\[]", reference.field, maxsplit=1)[0]
 
 
@@ -156,14 +154,12 @@ def _abbreviations(playbook: Playbook) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def field_views(
-    entity: Entity, kind: KindSchema, skip: frozenset[str] = COMMON_FIELDS
-) -> list[FieldView]:
+def field_views(entity: Entity, kind: KindSchema) -> list[FieldView]:
     """Give the entity's own fields in schema order, each shaped for its layout."""
     properties = resolve(kind.schema, kind.schema).get("properties", {})
     views = []
     for name in properties:
-        if name in skip or name not in entity.fields:
+        if name in COMMON_FIELDS or name not in entity.fields:
             continue
         view = _view(kind.schema, (name,), name, entity.fields[name])
         if view is not None:

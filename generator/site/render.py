@@ -202,7 +202,6 @@ def front_matter(
     edit_url: str | None = None,
     boost: float | None = None,
     exclude: bool = False,
-    hide: tuple[str, ...] = (),
 ) -> Markup:
     """Give a page's YAML front matter: title, meta description, edit link and search tuning.
 
@@ -214,8 +213,6 @@ def front_matter(
         lines.append(f"description: {yaml_quote(html_text(description))}")
     if edit_url:
         lines.append(f"edit_url: {yaml_quote(edit_url)}")
-    if hide:  # Material's page options, e.g. `toc` to give a wide table the whole width
-        lines += ["hide:", *(f"  - {part}" for part in hide)]
     if exclude:
         lines += ["search:", "  exclude: true"]
     elif boost is not None:
