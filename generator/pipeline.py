@@ -17,7 +17,7 @@ from generator.checks.references import (
     walk,
 )
 from generator.checks.rules import RULES, Context, Locator, run_rules
-from generator.checks.schema import check_schema, coerce_plain_scalars, json_path
+from generator.checks.schema import check_schema, json_path
 from generator.codeowners import RULE as CODEOWNERS_RULE
 from generator.codeowners import check_codeowners, read_codeowners, render_codeowners
 from generator.collect import collection_paused
@@ -114,7 +114,6 @@ def _validate(config: Config) -> Validation:
             )
             continue
         kind = schemas.kinds[loaded.kind]
-        coerce_plain_scalars(loaded, kind)
         issues.extend(check_schema(loaded, kind))
         issues.extend(check_markdown(loaded, kind, refuse_html=config.html == "refuse"))
         files[key] = loaded

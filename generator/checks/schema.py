@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from generator.checks.suggest import did_you_mean
 from generator.content.load import LoadedFile
-from generator.content.schemas import KindSchema, resolve, schema_at, wants_string
+from generator.content.schemas import KindSchema, resolve, schema_at, step_into
 from generator.model import Issue, Severity
 
 
-def coerce_plain_scalars(loaded: LoadedFile, kind: KindSchema) -> None:
-    """Read `version: 1.10` as the text '1.10' where the schema wants a string."""
-    for pointer, text in loaded.plain_scalars.items():
-        if wants_string(schema_at(kind.schema, pointer)):
-            parent: Any = loaded.data
-            for segment in pointer[:-1]:
-                parent = parent[segment]
-            parent[pointer[-1]] = text
-
-
 def check_schema(loaded: LoadedFile, kind: KindSchema) -> list[Issue]:
-    """Give the schema problems of a file (none for the common, valid case, cheaply).
+    """Give the schema problems of a file, as the schema engine finds them.
 
-    Run `coerce_plain_scalars` first, so `1.10` is checked as the text the schema wants.
+    Values are checked exactly as YAML 1.2 reads them, as editors check them: `version: 1.10`
+    is a number, and a field that wants text says so (quote it).
     """
     if kind.is_valid(loaded.data):
         return []
@@ -49,32 +40,35 @@ def json_path(pointer: tuple[str | int, ...]) -> str:
 
 
 def _issues_for(error: Any, loaded: LoadedFile, kind: KindSchema) -> Iterator[Issue]:
-    pointer = tuple(error.absolute_path)
+    pointer = tuple(error.instance_path)
     where = json_path(pointer)
-    node: Mapping[str, Any] = resolve(kind.schema, error.schema)
+    keyword = error.kind.name
+    detail = error.kind.as_dict()
+    node = (
+        _schema_node(kind.schema, error.schema_path[:-1]) or schema_at(kind.schema, pointer) or {}
+    )
+    field_hint = str(node.get("description", ""))
 
     def issue(
         rule: str, message: str, hint: str, at: tuple[str | int, ...] = pointer, key: bool = False
     ) -> Issue:
         return Issue(loaded.locate(at, key=key), Severity.ERROR, rule, message, hint)
 
-    validator = error.validator
-    if validator == "additionalProperties" and isinstance(error.instance, dict):
+    if keyword in ("additionalProperties", "unevaluatedProperties"):
         allowed = list(node.get("properties", {}))
-        for name in error.instance:
-            if name not in allowed:
-                hint = "allowed fields: " + ", ".join(allowed) if allowed else "remove it"
-                yield issue(
-                    "unknown-field",
-                    f"{json_path((*pointer, name))}: unknown field '{name}'"
-                    + did_you_mean(name, allowed),
-                    hint,
-                    (*pointer, name),
-                    key=True,
-                )
+        for name in detail.get("unexpected", []):
+            hint = "allowed fields: " + ", ".join(allowed) if allowed else "remove it"
+            yield issue(
+                "unknown-field",
+                f"{json_path((*pointer, name))}: unknown field '{name}'"
+                + did_you_mean(name, allowed),
+                hint,
+                (*pointer, name),
+                key=True,
+            )
         return
-    if validator == "required":
-        missing = str(error.message).split("'")[1] if "'" in error.message else ""
+    if keyword == "required":
+        missing = str(detail.get("property", ""))
         described = resolve(kind.schema, node.get("properties", {}).get(missing, {}))
         description = str(described.get("description", ""))
         yield issue(
@@ -83,9 +77,8 @@ def _issues_for(error: Any, loaded: LoadedFile, kind: KindSchema) -> Iterator[Is
             f"add `{missing}:`" + (f" ({description})" if description else ""),
         )
         return
-    field_hint = str(node.get("description", ""))
-    if validator == "enum":
-        choices = [str(c) for c in node["enum"]]
+    if keyword == "enum":
+        choices = [str(c) for c in detail.get("options", [])]
         yield issue(
             "schema",
             f"{where}: {error.instance!r} is not one of {', '.join(choices)}"
@@ -93,35 +86,48 @@ def _issues_for(error: Any, loaded: LoadedFile, kind: KindSchema) -> Iterator[Is
             field_hint or "use one of the listed values",
         )
         return
-    if validator == "type":
-        expected = node.get("type")
-        hint = field_hint
-        if expected == "string" and not isinstance(error.instance, (dict, list)):
-            hint = "put the value in quotes to keep it as text"
-        elif expected == "array":
-            hint = "write a list: one `- item` per line under the field"
-        elif expected == "object":
-            hint = "write `name: value` lines indented under the field"
+    if keyword == "type":
+        expected = detail.get("types", node.get("type"))
+        if isinstance(expected, list) and len(expected) == 1:
+            expected = expected[0]
         yield issue(
             "schema",
             f"{where}: expected {_kind_of(expected)}, found {_describe(error.instance)}",
-            hint,
+            _type_hint(expected, error.instance, field_hint),
         )
         return
-    if validator == "propertyNames":
+    if keyword == "propertyNames":
         yield issue("schema", f"{where}: {error.message}", field_hint, key=True)
         return
-    if validator == "uniqueItems":
+    if keyword == "uniqueItems":
         yield issue(
             "schema", f"{where}: the list has the same item twice", "remove the repeated item"
         )
         return
-    if validator == "pattern":
+    if keyword == "pattern":
         yield issue(
             "schema", f"{where}: {error.instance!r} does not have the expected form", field_hint
         )
         return
     yield issue("schema", f"{where}: {error.message}", field_hint)
+
+
+def _schema_node(schema: Mapping[str, Any], path: Sequence[str | int]) -> Mapping[str, Any] | None:
+    """Give the subschema holding the failed keyword; refs are inlined, so `$ref` steps vanish."""
+    node: Any = schema
+    for step in path:
+        node = resolve(schema, node) if step == "$ref" else step_into(node, step)
+    return resolve(schema, node) if isinstance(node, dict) else None
+
+
+def _type_hint(expected: Any, found: Any, field_hint: str) -> str:
+    if expected == "string" and not isinstance(found, (dict, list)):
+        return "put the value in quotes to keep it as text"
+    if expected == "array":
+        return "write a list: one `- item` per line under the field"
+    if expected == "object":
+        return "write `name: value` lines indented under the field"
+    return field_hint
 
 
 def _kind_of(expected: Any) -> str:

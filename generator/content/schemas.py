@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import copy
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
+
+import jsonschema_rs
 
 from generator.errors import ConfigError
 from generator.model import KindSpec
@@ -35,45 +37,21 @@ class KindSchema:
 
     spec: KindSpec
     schema: dict[str, Any]
-    """The schema with shared definitions bundled in, ready to validate."""
+    """The schema with every `$ref` inlined by the engine, for reading field help and shapes."""
     source: dict[str, Any]
     """The schema as written, for the contributor reference."""
     ref_fields: tuple[RefField, ...]
     markdown_fields: tuple[Pattern, ...]
-    _fast: Callable[[Any], Any] | None = field(default=None, repr=False)
-    _detailed: Any = field(default=None, repr=False)
+    validator: jsonschema_rs.Validator = field(repr=False)
+    """The one engine that decides, and explains, whether content passes."""
 
     def is_valid(self, value: Any) -> bool:
-        """Tell quickly whether `value` passes; failures are then explained by `errors`."""
-        if self._fast is None:
-            self._fast = _compile_fast(self.schema)
-        try:
-            self._fast(value)
-        except (
-            Exception
-        ):  # fastjsonschema raises JsonSchemaValueException; any failure -> slow path
-            return False
-        return True
+        """Tell whether `value` passes; never changes it (no defaults are filled in)."""
+        return self.validator.is_valid(value)
 
-    def errors(self, value: Any) -> list[Any]:
-        """Give jsonschema's detailed errors for `value`."""
-        if self._detailed is None:
-            from jsonschema import Draft202012Validator
-
-            self._detailed = Draft202012Validator(self.schema)
-        return list(self._detailed.iter_errors(value))  # reports sort them by position
-
-
-def _compile_fast(schema: dict[str, Any]) -> Callable[[Any], Any]:
-    try:
-        import fastjsonschema
-    except ImportError:  # pragma: no cover - listed as a dependency
-        from jsonschema import Draft202012Validator
-
-        slow: Callable[[Any], Any] = Draft202012Validator(schema).validate
-        return slow
-    validate: Callable[[Any], Any] = fastjsonschema.compile(schema, use_formats=False)
-    return validate
+    def errors(self, value: Any) -> list[jsonschema_rs.ValidationError]:
+        """Give the engine's errors for `value`: the same engine that answered `is_valid`."""
+        return list(self.validator.iter_errors(value))
 
 
 @dataclass(slots=True)
@@ -95,39 +73,122 @@ KIND_ORDER = (
 """The order readers meet the kinds in; other kinds follow alphabetically."""
 
 
+BASE_URI = "https://playbook.invalid/schemas/"
+"""Where the schema files are said to live, so relative refs resolve as editors resolve them on
+disk; `.invalid` can never be fetched, and nothing is: refs outside the folder are refused."""
+
+
 def load_schemas(schema_dir: Path, repo_root: Path) -> SchemaSet:
     """Read every `*.schema.json`; a broken schema is a configuration error (exit 2)."""
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import SchemaError
-
     if not schema_dir.is_dir():
         raise ConfigError(f"no schemas folder at {schema_dir}")
-    shared: dict[str, Any] = {}
-    raw: dict[str, tuple[Path, dict[str, Any]]] = {}
-    for path in sorted(schema_dir.glob("*.schema.json")):
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(document, dict):
-                raise ConfigError(f"{path}: a schema must be a JSON object")
-            Draft202012Validator.check_schema(document)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ConfigError(f"{path}: cannot read schema: {error}") from error
-        except SchemaError as error:
-            raise ConfigError(f"{path}: not a valid JSON Schema: {error.message}") from error
-        if path.name == SHARED:
-            shared = document
-        else:
-            raw[path.name.removesuffix(".schema.json")] = (path, document)
+    paths = sorted(schema_dir.glob("*.schema.json"))
+    documents = {path.name: _read_schema(path) for path in paths}
+    registry = _registry(documents)
+    raw = {p.name.removesuffix(".schema.json"): (p, documents[p.name]) for p in paths}
+    raw.pop(SHARED.removesuffix(".schema.json"), None)
+    shared = documents.get(SHARED, {})
     order = sorted(raw, key=lambda k: (KIND_ORDER.index(k) if k in KIND_ORDER else 99, k))
-    kinds = {name: _kind_schema(name, *raw[name], shared, repo_root) for name in order}
+    kinds = {name: _kind_schema(name, *raw[name], registry, documents, repo_root) for name in order}
     if not kinds:
         raise ConfigError(f"no kind schemas (*.schema.json) in {schema_dir}")
     return SchemaSet(kinds=kinds, shared=shared)
 
 
+def _read_schema(path: Path) -> dict[str, Any]:
+    """Give one schema file's JSON, checked against the meta-schema it declares."""
+    from jsonschema.exceptions import SchemaError
+    from jsonschema.validators import validator_for
+
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(document, dict):
+            raise ConfigError(f"{path}: a schema must be a JSON object")
+        validator_for(document).check_schema(document)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read schema: {error}") from error
+    except SchemaError as error:
+        raise ConfigError(f"{path}: not a valid JSON Schema: {error.message}") from error
+    return document
+
+
+def _refuse_retrieval(uri: str) -> Any:
+    raise ValueError(f"{uri} is not a schema in the schemas folder, and nothing is fetched")
+
+
+def _registry(documents: Mapping[str, dict[str, Any]]) -> jsonschema_rs.Registry:
+    """Give every schema file as a resource, under its file name and under its own `$id`."""
+    resources: list[tuple[str, Any]] = []
+    for name, document in documents.items():
+        resources.append((BASE_URI + name, document))
+        own_id = document.get("$id")
+        if isinstance(own_id, str) and own_id.rstrip("#") != BASE_URI + name:
+            resources.append((own_id.rstrip("#"), document))
+    try:
+        return jsonschema_rs.Registry(resources, retriever=_refuse_retrieval)
+    except (ValueError, jsonschema_rs.ReferencingError) as error:
+        culprit = next((n for n in documents if not _resolvable(n, resources)), "schemas")
+        raise ConfigError(f"{culprit}: {_first_line(error)}") from error
+
+
+def _resolvable(name: str, resources: list[tuple[str, Any]]) -> bool:
+    """Tell whether one file's refs resolve within the folder (to name the one that does not)."""
+    own = [r for r in resources if r[0] == BASE_URI + name]
+    others = [(uri, True) for uri, _ in resources if uri != BASE_URI + name]
+    try:  # the other files as placeholders: only this file's own refs are followed
+        jsonschema_rs.Registry(own + others, retriever=_refuse_retrieval)
+    except (ValueError, jsonschema_rs.ReferencingError):
+        return False
+    return True
+
+
+def _first_line(error: BaseException) -> str:
+    return str(getattr(error, "message", error)).strip().splitlines()[0]
+
+
 def _kind_schema(
-    name: str, path: Path, document: dict[str, Any], shared: dict[str, Any], repo_root: Path
+    name: str,
+    path: Path,
+    document: dict[str, Any],
+    registry: jsonschema_rs.Registry,
+    documents: Mapping[str, dict[str, Any]],
+    repo_root: Path,
 ) -> KindSchema:
+    spec = _kind_spec(name, path, document, repo_root)
+    inlined = inline_refs(document, path.name, documents)
+    try:
+        validator = compile_validator(document, BASE_URI + path.name, registry)
+    except (ValueError, jsonschema_rs.ReferencingError) as error:
+        raise ConfigError(
+            f"{path}: a $ref points nowhere ({_first_line(error)}); refs name a place in this"
+            f" schema (`#/$defs/...`) or in another file of the schemas folder"
+            f" (`{SHARED}#/$defs/...`)"
+        ) from error
+    return KindSchema(
+        spec=spec,
+        schema=inlined,
+        source=document,
+        ref_fields=tuple(_ref_fields(inlined, inlined, ())),
+        markdown_fields=tuple(_markdown_fields(inlined, inlined, ())),
+        validator=validator,
+    )
+
+
+def compile_validator(
+    document: dict[str, Any] | bool, uri: str, registry: jsonschema_rs.Registry | None = None
+) -> jsonschema_rs.Validator:
+    """Give the engine's validator for one schema: the draft its `$schema` names (2020-12 if
+    none), and nothing fetched from anywhere.
+
+    `format` stays an annotation, as 2020-12 says; editors may assert it, so our schemas
+    check shapes with `pattern`, which every engine asserts alike.
+    """
+    return jsonschema_rs.validator_for(
+        document, registry=registry, base_uri=uri, retriever=_refuse_retrieval
+    )
+
+
+def _kind_spec(name: str, path: Path, document: dict[str, Any], repo_root: Path) -> KindSpec:
     meta = document.get("x-playbook")
     if not isinstance(meta, dict) or meta.get("folder") != name:
         raise ConfigError(f"{path}: needs an `x-playbook` object whose `folder` is {name!r}")
@@ -142,7 +203,7 @@ def _kind_schema(
         schema_path = path.resolve().relative_to(repo_root.resolve()).as_posix()
     except ValueError:
         schema_path = path.as_posix()
-    spec = KindSpec(
+    return KindSpec(
         name=name,
         singular=str(meta.get("singular", name)),
         plural=str(meta.get("plural", name)),
@@ -150,20 +211,6 @@ def _kind_schema(
         body=body,
         schema_path=schema_path,
         search_boost=_boost(meta.get("search_boost", 2.0), path),
-    )
-    bundled = bundle(document, shared)
-    dangling = _dangling_ref(bundled)
-    if dangling is not None:
-        raise ConfigError(
-            f"{path}: $ref {dangling!r} points nowhere; refs name `#/$defs/...` in this schema"
-            f" or `{SHARED}#/$defs/...`"
-        )
-    return KindSchema(
-        spec=spec,
-        schema=bundled,
-        source=document,
-        ref_fields=tuple(_ref_fields(bundled, bundled, ())),
-        markdown_fields=tuple(_markdown_fields(bundled, bundled, ())),
     )
 
 
@@ -173,63 +220,76 @@ def _boost(value: Any, path: Path) -> float:
     return float(value)
 
 
-def bundle(document: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
-    """Copy the shared definitions in and point `common.schema.json#/...` refs at them.
+def inline_refs(
+    document: dict[str, Any], name: str, documents: Mapping[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """Give a copy of a schema with each `$ref` to a file of the folder replaced by its target.
 
-    Editors follow the relative reference on disk; validators get one self-contained schema.
+    The keywords beside a `$ref` stay, as 2020-12 applies both; key order stays as written (it
+    is the order fields are shown in). A recursive ref is left in place, for `resolve`.
     """
-    bundled = copy.deepcopy(document)
-    defs = bundled.setdefault("$defs", {})
-    for name, definition in shared.get("$defs", {}).items():
-        defs.setdefault(name, copy.deepcopy(definition))
 
-    def rewrite(node: Any) -> None:
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith(SHARED + "#"):
-                node["$ref"] = ref[len(SHARED) :]
-            for value in node.values():
-                rewrite(value)
-        elif isinstance(node, list):
-            for value in node:
-                rewrite(value)
-
-    rewrite(bundled)
-    return bundled
-
-
-def _dangling_ref(bundled: Mapping[str, Any]) -> str | None:
-    """Give the first `$ref` of a bundled schema that leads nowhere inside it, if any."""
-    stack: list[Any] = [bundled]
-    while stack:
-        node = stack.pop()
+    def expand(node: Any, base: str, active: frozenset[str]) -> Any:
         if isinstance(node, list):
-            stack.extend(node)
-            continue
+            return [expand(item, base, active) for item in node]
         if not isinstance(node, dict):
-            continue
+            return node
         ref = node.get("$ref")
-        if isinstance(ref, str) and ref != "#":
-            target: Any = bundled if ref.startswith("#/") else None
-            for part in ref[2:].split("/") if target is not None else ():
-                target = target.get(part) if isinstance(target, dict) else None
-            if not isinstance(target, dict):
-                return ref
-        stack.extend(node.values())
+        copied = {key: expand(value, base, active) for key, value in node.items() if key != "$ref"}
+        if not isinstance(ref, str):
+            return {**copied, "$ref": ref} if "$ref" in node else copied
+        file, _, fragment = ref.removeprefix(BASE_URI).partition("#")
+        target_file = file or base
+        where = f"{target_file}#{fragment}"
+        target = pointer_target(documents.get(target_file), "#" + fragment)
+        if where in active or not isinstance(target, dict):
+            return {"$ref": ref, **copied}  # recursive, or an anchor or `$id` only the engine knows
+        return {**expand(target, target_file, active | {where}), **copied}
+
+    inlined: dict[str, Any] = expand(document, name, frozenset())
+    return inlined
+
+
+def pointer_target(document: Any, ref: str) -> Any:
+    """Give what a local ref (`#/$defs/a~1b`, `#/prefixItems/0`) points at, or None.
+
+    JSON Pointer as RFC 6901 reads it in a URI fragment: percent-decoded, then `~1` is `/`
+    and `~0` is `~`; a number steps into a list.
+    """
+    if not ref.startswith("#"):
+        return None
+    target = document
+    fragment = unquote(ref[1:])
+    if not fragment:
+        return target
+    if not fragment.startswith("/"):
+        return None  # an anchor name: the engine resolved it; our walks stop here
+    for raw in fragment[1:].split("/"):
+        target = step_into(target, raw.replace("~1", "/").replace("~0", "~"))
+    return target
+
+
+def step_into(node: Any, step: str | int) -> Any:
+    """Give the member or item `step` names in a JSON value, or None."""
+    if isinstance(node, dict):
+        return node.get(str(step))
+    if isinstance(node, list) and str(step).isdigit() and int(step) < len(node):
+        return node[int(step)]
     return None
 
 
 def resolve(schema: Mapping[str, Any], node: Mapping[str, Any]) -> Mapping[str, Any]:
-    """Follow a local `$ref` (one level is all our schemas use)."""
+    """Follow a `$ref` the engine left in place (a recursive one), keeping the keywords beside it.
+
+    `schema` is a `KindSchema.schema`, where the engine has already inlined every other ref.
+    """
     ref = node.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/"):
-        target: Any = schema
-        for part in ref[2:].split("/"):
-            target = target[part]
-        merged = dict(target)
-        merged.update({k: v for k, v in node.items() if k != "$ref"})
-        return merged
-    return node
+    target = pointer_target(schema, ref) if isinstance(ref, str) else None
+    if not isinstance(target, dict) or target is node:
+        return node
+    merged = dict(target)
+    merged.update({k: v for k, v in node.items() if k != "$ref"})
+    return merged
 
 
 def children(
@@ -246,9 +306,15 @@ def children(
         yield "{}", node["propertyNames"]
 
 
+MAX_PATTERN = 32
+"""Content nests no deeper than YAML's depth limit, so a recursive schema is walked that far."""
+
+
 def _ref_fields(
     schema: Mapping[str, Any], node: Mapping[str, Any], pattern: Pattern
 ) -> Iterator[RefField]:
+    if len(pattern) > MAX_PATTERN:
+        return
     node = resolve(schema, node)
     target = node.get("x-playbook-ref")
     if isinstance(target, str):
@@ -260,6 +326,8 @@ def _ref_fields(
 def _markdown_fields(
     schema: Mapping[str, Any], node: Mapping[str, Any], pattern: Pattern
 ) -> Iterator[Pattern]:
+    if len(pattern) > MAX_PATTERN:
+        return
     node = resolve(schema, node)
     if node.get("contentMediaType") == "text/markdown":
         yield pattern
@@ -279,13 +347,3 @@ def schema_at(
             return None
         node = resolve(schema, nxt)
     return node
-
-
-def wants_string(node: Mapping[str, Any] | None) -> bool:
-    """Tell whether a schema node accepts only strings (so a plain `1.10` means the text)."""
-    if node is None:
-        return False
-    if node.get("type") == "string":
-        return True
-    enum = node.get("enum")
-    return isinstance(enum, list) and bool(enum) and all(isinstance(v, str) for v in enum)
