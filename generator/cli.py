@@ -174,9 +174,12 @@ def new(
     form: str | None,
 ) -> None:
     """Create playbook/KIND/ID.yml (or .md) with every required field filled. Never overwrites."""
+    from generator import codeowners as owners_file
     from generator.scaffold import EntityExistsError, check_new, scaffold_entity, write_new
 
     validation = validated(obj)
+    committed = owners_file.read_codeowners(obj.root)
+    owners_current = committed == owners_file.render_codeowners(validation.playbook)
     try:
         kind_schema, form = check_new(validation.schemas, kind, entity_id, form)
         scaffold = scaffold_entity(
@@ -194,6 +197,13 @@ def new(
     except ValueError:
         shown = path
     click.echo(shown.as_posix())
+    if owners_current:  # keep the repository valid; a file with hand edits is left to its author
+        expected = owners_file.render_codeowners(validated(obj).playbook)
+        try:
+            owners_file.write_codeowners(obj.root, expected)
+        except PlaybookError as error:
+            _fail_usage(error)
+        click.echo(f"updated {owners_file.CODEOWNERS} with the new entry's owners", err=True)
     click.echo("next: replace each TODO, then run `playbook validate`", err=True)
 
 

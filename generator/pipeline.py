@@ -36,7 +36,7 @@ LOADER_RULES = frozenset({
     "yaml-size", "file-type", "playbook-too-large",
 })  # fmt: skip
 """Problems that make a file unreadable or invalid: they cannot be switched off."""
-WARNING_ONLY = frozenset({"unknown-folder", "nested-folder"})
+WARNING_ONLY = frozenset({"unknown-folder", "nested-folder", "file-hidden"})
 REPOSITORY_RULES = frozenset({CODEOWNERS_RULE})
 """Rules that compare the playbook with other files of the repository. They read files, so they
 run here at the edge rather than among the pure rules; like those, they can be switched off."""

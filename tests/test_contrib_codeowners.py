@@ -167,3 +167,37 @@ def test_a_folder_in_the_way_is_a_configuration_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"cannot write \.github/CODEOWNERS"):
         write_codeowners(tmp_path, "* @acme/everyone\n")
     assert [p.name for p in (tmp_path / ".github").iterdir()] == ["CODEOWNERS"]  # no temporary
+
+
+def test_new_entry_leaves_the_repository_valid(playbook_cli: Cli, repo: Path) -> None:
+    playbook_cli("codeowners", cwd=repo)
+    result = playbook_cli("new", "roles", "analyst", "--owner", "@acme/data", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert "/playbook/roles/analyst.yml @acme/data" in (repo / CODEOWNERS).read_text("utf-8")
+    check = playbook_cli("validate", cwd=repo)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_new_entry_leaves_a_hand_edited_codeowners_alone(playbook_cli: Cli, repo: Path) -> None:
+    (repo / ".github").mkdir()
+    (repo / CODEOWNERS).write_text("* @acme/everyone\n", encoding="utf-8")
+    assert playbook_cli("new", "roles", "analyst", cwd=repo).returncode == 0
+    assert (repo / CODEOWNERS).read_text("utf-8") == "* @acme/everyone\n"
+
+
+def test_web_editor_contributor_gets_an_edit_they_can_make_in_the_browser(
+    playbook_cli: Cli, repo: Path
+) -> None:
+    """An entry added without running any command: CI names the exact line to add and where;
+    making that one edit by hand (as in the git host's editor) makes validation pass."""
+    playbook_cli("codeowners", cwd=repo)
+    shutil.copy(repo / "playbook/roles/lead.yml", repo / "playbook/roles/coach.yml")
+    result = playbook_cli("validate", "--format", "json", cwd=repo)
+    stale = [d for d in json.loads(result.stdout)["diagnostics"] if d["rule"] == "codeowners-stale"]
+    assert len(stale) == 1 and result.returncode == 1
+    wanted = stale[0]["message"].split("`")[1]
+    assert wanted.startswith("/playbook/roles/coach.yml ")
+    lines = (repo / CODEOWNERS).read_text("utf-8").split("\n")
+    lines.insert(stale[0]["line"] - 1, wanted)
+    (repo / CODEOWNERS).write_text("\n".join(lines), encoding="utf-8")
+    assert playbook_cli("validate", cwd=repo).returncode == 0

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from generator.checks.references import commonmark_parser
 from generator.checks.suggest import did_you_mean
 from generator.model import Entity, Issue, Playbook, Reference, Severity, SourceRef
 
@@ -239,18 +240,25 @@ def titles_unique(pb: Playbook, ctx: Context) -> Iterator[Issue]:
 @rule("heading-title", "a Markdown body does not repeat the title as its own top heading")
 def no_h1_in_body(pb: Playbook, ctx: Context) -> Iterator[Issue]:
     for entity in pb:
-        if entity.body is None:
+        if entity.body is None or "#" not in entity.body and "=" not in entity.body:
             continue
-        for offset, line in enumerate(entity.body.split("\n")):
-            if line.startswith("# "):
-                yield Issue(
-                    SourceRef(entity.source.path, entity.body_line + offset, 1),
-                    Severity.WARNING,
-                    "heading-title",
-                    "a top-level heading (`# `) in the body",
-                    "the page title comes from `title`; start sections with `## `",
-                )
-                break
+        line = _first_h1(entity.body)
+        if line is not None:
+            yield Issue(
+                SourceRef(entity.source.path, entity.body_line + line, 1),
+                Severity.WARNING,
+                "heading-title",
+                "a top-level heading (`# `) in the body",
+                "the page title comes from `title`; start sections with `## `",
+            )
+
+
+def _first_h1(body: str) -> int | None:
+    """Give the 0-based line of the body's first real level-1 heading: not one in code."""
+    for token in commonmark_parser().parse(body):
+        if token.type == "heading_open" and token.tag == "h1" and token.map is not None:
+            return int(token.map[0])
+    return None
 
 
 def run_rules(pb: Playbook, ctx: Context, disabled: frozenset[str] = frozenset()) -> list[Issue]:

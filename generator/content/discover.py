@@ -87,7 +87,15 @@ def discover(
         for item in items:
             name, path = item.name, Path(item.path)
             if name.startswith("."):
-                continue
+                if name.rpartition(".")[2] in (*spec.forms, "yaml", "markdown"):
+                    report(
+                        path,
+                        "file-hidden",
+                        f"'{name}' is hidden (its name starts with a dot), so it is not read",
+                        f"to publish it, rename it to an id such as {_visible(name)}",
+                        Severity.WARNING,
+                    )
+                continue  # other dotfiles (.gitkeep, editor swap files) are not entries
             try:
                 is_dir = item.is_dir()
             except OSError:  # a symbolic link that loops
@@ -165,6 +173,12 @@ def _regular_size(item: os.DirEntry[str]) -> int | str:
     if not stat.S_ISREG(status.st_mode):
         return "not an ordinary file (a pipe, device or socket), so it is not read"
     return status.st_size
+
+
+def _visible(name: str) -> str:
+    """Give a name without the leading dots, for the hint: `.draft.yml` -> `draft.yml`."""
+    stem, _, ext = name.lstrip(".").rpartition(".")
+    return f"{stem or 'new-entry'}.{ext}"
 
 
 _LOOP = "a symbolic link that loops is not read"
