@@ -240,7 +240,7 @@ def titles_unique(pb: Playbook, ctx: Context) -> Iterator[Issue]:
 @rule("heading-title", "a Markdown body does not repeat the title as its own top heading")
 def no_h1_in_body(pb: Playbook, ctx: Context) -> Iterator[Issue]:
     for entity in pb:
-        if entity.body is None or "#" not in entity.body and "=" not in entity.body:
+        if entity.body is None or ("#" not in entity.body and "=" not in entity.body):
             continue
         line = _first_h1(entity.body)
         if line is not None:
