@@ -89,10 +89,11 @@ def markdown_texts() -> list[str]:
 
 @pytest.mark.parametrize("text", CASES)
 def test_same_links_as_markdown_it(text: str) -> None:
-    fast = references._plain_links(text)
-    if fast is None:
-        return  # not sure: markdown_links parses it fully
     slow = full_parse(text)
+    assert [link.target for link in markdown_links(text)] == [link.target for link in slow]
+    fast = references._plain_links(text)
+    if fast is None:  # not sure: markdown_links parsed it fully, as checked above
+        return
     assert [link.target for link in fast] == [link.target for link in slow]
     if len({link.target for link in slow}) == len(slow):  # a repeated target is found at its first
         assert fast == slow
@@ -120,3 +121,8 @@ def test_fast_path_is_taken_for_plain_links() -> None:
 def test_code_and_html_still_get_a_full_parse() -> None:
     assert references._plain_links("`[a](b)` and [c](d)") is None
     assert [link.target for link in markdown_links("`[a](b)` and [c](d)")] == ["d"]
+
+
+def test_both_paths_are_exercised_by_the_cases() -> None:
+    taken = sum(references._plain_links(text) is not None for text in CASES)
+    assert 0 < taken < len(CASES), "the cases must try both the fast path and the full parse"
