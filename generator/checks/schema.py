@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from generator.checks.suggest import did_you_mean
@@ -39,77 +40,106 @@ def json_path(pointer: tuple[str | int, ...]) -> str:
     return text or "(top level)"
 
 
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """One engine error, with what explaining it needs."""
+
+    pointer: tuple[str | int, ...]
+    """Where the failing value sits in the file's fields."""
+    where: str
+    """The same, as readers write it: `steps[2].role`."""
+    detail: dict[str, Any]
+    """The keyword's own facts: the missing property, the allowed options, the types..."""
+    instance: Any
+    message: str
+    node: Mapping[str, Any]
+    """The subschema holding the failed keyword."""
+
+    @property
+    def field_hint(self) -> str:
+        return str(self.node.get("description", ""))
+
+
+Found = tuple[str, str, str, tuple[str | int, ...], bool]
+"""(rule, message, hint, where it points, whether at the key rather than the value)."""
+
+
 def _issues_for(error: Any, loaded: LoadedFile, kind: KindSchema) -> Iterator[Issue]:
     pointer = tuple(error.instance_path)
-    where = json_path(pointer)
-    keyword = error.kind.name
-    detail = error.kind.as_dict()
-    node = (
-        _schema_node(kind.schema, error.schema_path[:-1]) or schema_at(kind.schema, pointer) or {}
+    node = _schema_node(kind.schema, error.schema_path[:-1]) or schema_at(kind.schema, pointer)
+    failure = Failure(
+        pointer=pointer,
+        where=json_path(pointer),
+        detail=error.kind.as_dict(),
+        instance=error.instance,
+        message=str(error.message),
+        node=node or {},
     )
-    field_hint = str(node.get("description", ""))
+    explain = EXPLAIN.get(error.kind.name, _any_keyword)
+    for rule, message, hint, at, key in explain(failure, kind):
+        yield Issue(loaded.locate(at, key=key), Severity.ERROR, rule, message, hint)
 
-    def issue(
-        rule: str, message: str, hint: str, at: tuple[str | int, ...] = pointer, key: bool = False
-    ) -> Issue:
-        return Issue(loaded.locate(at, key=key), Severity.ERROR, rule, message, hint)
 
-    if keyword in ("additionalProperties", "unevaluatedProperties"):
-        allowed = list(node.get("properties", {}))
-        for name in detail.get("unexpected", []):
-            hint = "allowed fields: " + ", ".join(allowed) if allowed else "remove it"
-            yield issue(
-                "unknown-field",
-                f"{json_path((*pointer, name))}: unknown field '{name}'"
-                + did_you_mean(name, allowed),
-                hint,
-                (*pointer, name),
-                key=True,
-            )
-        return
-    if keyword == "required":
-        missing = str(detail.get("property", ""))
-        described = resolve(kind.schema, node.get("properties", {}).get(missing, {}))
-        description = str(described.get("description", ""))
-        yield issue(
-            "schema",
-            f"{where}: required field '{missing}' is missing",
-            f"add `{missing}:`" + (f" ({description})" if description else ""),
-        )
-        return
-    if keyword == "enum":
-        choices = [str(c) for c in detail.get("options", [])]
-        yield issue(
-            "schema",
-            f"{where}: {error.instance!r} is not one of {', '.join(choices)}"
-            + did_you_mean(str(error.instance), choices),
-            field_hint or "use one of the listed values",
-        )
-        return
-    if keyword == "type":
-        expected = detail.get("types", node.get("type"))
-        if isinstance(expected, list) and len(expected) == 1:
-            expected = expected[0]
-        yield issue(
-            "schema",
-            f"{where}: expected {_kind_of(expected)}, found {_describe(error.instance)}",
-            _type_hint(expected, error.instance, field_hint),
-        )
-        return
-    if keyword == "propertyNames":
-        yield issue("schema", f"{where}: {error.message}", field_hint, key=True)
-        return
-    if keyword == "uniqueItems":
-        yield issue(
-            "schema", f"{where}: the list has the same item twice", "remove the repeated item"
-        )
-        return
-    if keyword == "pattern":
-        yield issue(
-            "schema", f"{where}: {error.instance!r} does not have the expected form", field_hint
-        )
-        return
-    yield issue("schema", f"{where}: {error.message}", field_hint)
+def _unknown_fields(f: Failure, kind: KindSchema) -> Iterator[Found]:
+    allowed = list(f.node.get("properties", {}))
+    hint = "allowed fields: " + ", ".join(allowed) if allowed else "remove it"
+    for name in f.detail.get("unexpected", []):
+        message = f"{json_path((*f.pointer, name))}: unknown field '{name}'"
+        yield "unknown-field", message + did_you_mean(name, allowed), hint, (*f.pointer, name), True
+
+
+def _required(f: Failure, kind: KindSchema) -> Iterator[Found]:
+    missing = str(f.detail.get("property", ""))
+    described = resolve(kind.schema, f.node.get("properties", {}).get(missing, {}))
+    description = str(described.get("description", ""))
+    hint = f"add `{missing}:`" + (f" ({description})" if description else "")
+    yield "schema", f"{f.where}: required field '{missing}' is missing", hint, f.pointer, False
+
+
+def _enum(f: Failure, kind: KindSchema) -> Iterator[Found]:
+    choices = [str(c) for c in f.detail.get("options", [])]
+    message = f"{f.where}: {f.instance!r} is not one of {', '.join(choices)}"
+    hint = f.field_hint or "use one of the listed values"
+    yield "schema", message + did_you_mean(str(f.instance), choices), hint, f.pointer, False
+
+
+def _type(f: Failure, kind: KindSchema) -> Iterator[Found]:
+    expected = f.detail.get("types", f.node.get("type"))
+    if isinstance(expected, list) and len(expected) == 1:
+        expected = expected[0]
+    message = f"{f.where}: expected {_kind_of(expected)}, found {_describe(f.instance)}"
+    yield "schema", message, _type_hint(expected, f.instance, f.field_hint), f.pointer, False
+
+
+def _property_names(f: Failure, kind: KindSchema) -> Iterator[Found]:
+    yield "schema", f"{f.where}: {f.message}", f.field_hint, f.pointer, True
+
+
+def _unique(f: Failure, kind: KindSchema) -> Iterator[Found]:
+    message = f"{f.where}: the list has the same item twice"
+    yield "schema", message, "remove the repeated item", f.pointer, False
+
+
+def _pattern(f: Failure, kind: KindSchema) -> Iterator[Found]:
+    message = f"{f.where}: {f.instance!r} does not have the expected form"
+    yield "schema", message, f.field_hint, f.pointer, False
+
+
+def _any_keyword(f: Failure, kind: KindSchema) -> Iterator[Found]:
+    yield "schema", f"{f.where}: {f.message}", f.field_hint, f.pointer, False
+
+
+EXPLAIN: dict[str, Callable[[Failure, KindSchema], Iterator[Found]]] = {
+    "additionalProperties": _unknown_fields,
+    "unevaluatedProperties": _unknown_fields,
+    "required": _required,
+    "enum": _enum,
+    "type": _type,
+    "propertyNames": _property_names,
+    "uniqueItems": _unique,
+    "pattern": _pattern,
+}
+"""How to say each keyword's failure in the playbook's words; others get the engine's message."""
 
 
 def _schema_node(schema: Mapping[str, Any], path: Sequence[str | int]) -> Mapping[str, Any] | None:
