@@ -4,34 +4,27 @@ PyYAML's own constructors resolve YAML 1.1 scalars (`no` -> False, `2024-01-02` 
 silently keep the last of two duplicate keys and expand alias bombs. Here the C parser only
 builds the node tree; this module turns nodes into plain Python values and reports every
 surprise as a located problem instead.
+
+libyaml also accepts some text that YAML 1.2 calls invalid, and reads a little of it otherwise
+than a YAML 1.2 reader (such as the one inside the editor's language server) would. What it
+accepts that way is refused here, with a location: a file means one thing or nothing.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
 from yaml.resolver import BaseResolver
-
-try:  # libyaml is an order of magnitude faster; fall back to the pure-Python parser.
-    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml.composer import Composer
-    from yaml.parser import Parser
-    from yaml.reader import Reader
-    from yaml.scanner import Scanner
-
-    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            Reader.__init__(self, stream)
-            Scanner.__init__(self)
-            Parser.__init__(self)
-            Composer.__init__(self)
-
+from yaml.scanner import Scanner
 
 MAX_DEPTH = 32
 """Deepest nesting of mappings and lists; real playbook files need five or six."""
@@ -41,30 +34,46 @@ MAX_NODES = 50_000
 _NODE_SCAN_CHARS = MAX_NODES // 2
 """Every value takes at least two characters, so shorter texts need no count."""
 
-PLAIN = "!plain"
-"""Tag the composer gives untagged plain scalars, so we can tell them from `!!str 1`."""
+PLAIN = ""
+"""Tag the composer gives untagged plain scalars. No text can write an empty tag (`!<>` is a
+syntax error), and every tag a text does write is refused or checked before building."""
 
 _STD = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_STD + "str", _STD + "map", _STD + "seq", PLAIN}
-_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
-_FLOAT = re.compile(
-    r"[-+]?(?:0|[1-9][0-9]*)?(?:\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z|[-+]?(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+\Z"
-)
-_NUMBER_STARTS = frozenset("+-.0123456789")
-"""What an _INT or _FLOAT can start with."""
+_TAG_OF_EVENT = {
+    yaml.ScalarEvent: _STD + "str",
+    yaml.SequenceStartEvent: _STD + "seq",
+    yaml.MappingStartEvent: _STD + "map",
+}
+"""The one tag a text may write on each kind of node: the one it has anyway."""
+
+# YAML 1.2.2 core schema (section 10.3.2).
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCTAL = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_SPECIAL_FLOATS = {
+    **{
+        sign + inf: float(sign + "inf")
+        for sign in ("", "+", "-")
+        for inf in (".inf", ".Inf", ".INF")
+    },
+    **{nan: float("nan") for nan in (".nan", ".NaN", ".NAN")},
+}
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
+_KEYWORDS = _NULL | _TRUE | _FALSE
+_SPECIAL_STARTS = frozenset("+-.0123456789?:")
+"""What a number, or a lone indicator taken for text, can start with."""
+_LONE_INDICATORS = frozenset({"-", "?", ":"})
+"""Plain scalars libyaml reads as text where YAML 1.2 sees an indicator or an error (`[-]`)."""
 
 Pointer = tuple[str | int, ...]
 
 
-class _Loader(_Parser, BaseResolver):
-    """libyaml parser and composer, with no implicit typing at all."""
-
-    def __init__(self, stream: str) -> None:
-        _Parser.__init__(self, stream)
-        BaseResolver.__init__(self)
+class _Untyped(BaseResolver):
+    """Resolution without path resolvers or implicit types: the builder types the scalars."""
 
     # The composer calls these for every node: answering directly, without path resolvers or
     # implicit-type regexes, is a fifth of the cost of reading a file.
@@ -78,6 +87,34 @@ class _Loader(_Parser, BaseResolver):
 
     def ascend_resolver(self) -> None:
         pass
+
+
+class PyLoader(Reader, Scanner, Parser, Composer, _Untyped):
+    """PyYAML's pure-Python parser and composer: slower, and without libyaml's nesting limit."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        _Untyped.__init__(self)
+
+
+Loader: Any = PyLoader
+"""The loader every read uses: libyaml's where PyYAML was built with it."""
+try:  # libyaml is an order of magnitude faster
+    from yaml.cyaml import CParser  # type: ignore[attr-defined]
+
+    class CLoader(CParser, _Untyped):
+        """libyaml's parser and composer."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            _Untyped.__init__(self)
+
+    Loader = CLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +157,9 @@ _SYNTAX_HINTS = (
     ("found a tab character", "indent with spaces, not tabs"),
     ("unacceptable character", "remove the control character; files are plain UTF-8 text"),
 )
+_NESTING_ERROR = "maximum nesting depth"
+"""libyaml 0.2.6 and later stop at 1,000 levels with this message, before any event."""
+_DEPTH_HINT = "flatten the structure; playbook fields nest a few levels at most"
 
 
 def _hint_for(message: str) -> str:
@@ -131,9 +171,10 @@ def _hint_for(message: str) -> str:
 
 def compose(text: str) -> Node | None:
     """Give the node tree of a single-document YAML text (raises yaml.YAMLError)."""
-    loader = _Loader(text)
+    loader = Loader(text)
     try:
-        return loader.get_single_node()
+        node: Node | None = loader.get_single_node()
+        return node
     finally:
         loader.dispose()
 
@@ -141,25 +182,17 @@ def compose(text: str) -> Node | None:
 def read_yaml(text: str) -> YamlDocument:
     """Give the plain value of a YAML text, with every problem located, never raising."""
     doc = YamlDocument()
-    over = _over_limits(text)
-    if over is not None:
-        doc.problems.append(over)
+    if text and not text.endswith("\n"):
+        # libyaml drops the last line of a block text that ends the file without a line break.
+        text += "\n"
+    early = _line_separator(text) or _scan_events(text)
+    if early:
+        doc.problems += early
         return doc
     try:
         root = compose(text)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        opened = error.context_mark
-        if (
-            opened
-            and mark
-            and mark.line > opened.line
-            and ("flow" in str(error.context) or "quoted" in str(error.context))
-        ):
-            mark = opened  # an unclosed quote or bracket: point where it opened, not at the end
-        message = " ".join(part for part in (error.problem, error.context) if part) or str(error)
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        doc.problems.append(YamlProblem(line, column, "yaml-syntax", message, _hint_for(message)))
+        doc.problems.append(_nesting_problem(text, error) or _syntax_problem(error))
         return doc
     except yaml.YAMLError as error:  # ReaderError: bad characters, located by offset
         line, column = _offset_position(text, getattr(error, "position", 0))
@@ -168,82 +201,295 @@ def read_yaml(text: str) -> YamlDocument:
             YamlProblem(line, column, "yaml-syntax", message, _hint_for(str(error)))
         )
         return doc
-    except RecursionError:
+    except RecursionError:  # the pure-Python composer, thousands of levels deep
         doc.problems.append(
-            YamlProblem(1, 1, "yaml-depth", "nesting is too deep to read", "flatten the structure")
+            _deepest(text, PyLoader)
+            or YamlProblem(1, 1, "yaml-depth", "nesting is too deep to read", _DEPTH_HINT)
         )
         return doc
-    if root is None:
-        return doc
-    # An alias is written `*name`: without a `*` no node can be met twice.
-    doc.value = _Builder(doc, aliases="*" in text).build(root, (), 0)
+    doc.problems += _token_problems(text)
+    if root is not None:
+        # An alias is written `*name`: without a `*` no node can be met twice.
+        value = _Builder(doc, text, aliases="*" in text).build(root, (), 0, -1)
+        if not doc.problems:
+            doc.value = value
+    doc.problems.sort(key=lambda p: (p.line, p.column))
     return doc
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError) -> YamlProblem:
+    mark = error.problem_mark or error.context_mark
+    opened = error.context_mark
+    if (
+        opened
+        and mark
+        and mark.line > opened.line
+        and ("flow" in str(error.context) or "quoted" in str(error.context))
+    ):
+        mark = opened  # an unclosed quote or bracket: point where it opened, not at the end
+    message = " ".join(part for part in (error.problem, error.context) if part) or str(error)
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return YamlProblem(line, column, "yaml-syntax", message, _hint_for(message))
+
+
+def _nesting_problem(text: str, error: yaml.YAMLError) -> YamlProblem | None:
+    """Give where MAX_DEPTH is crossed, if `error` is libyaml's own nesting limit."""
+    if _NESTING_ERROR not in str(error):
+        return None
+    return _deepest(text, PyLoader)
+
+
+_LINE_SEPARATORS = ("\x85", "\u2028", "\u2029")
+
+
+def _line_separator(text: str) -> list[YamlProblem]:
+    """Refuse NEL, LS and PS: line breaks to libyaml (YAML 1.1), ordinary text to YAML 1.2."""
+    for char in _LINE_SEPARATORS:
+        # For ASCII and Latin-1 texts this is a constant-time test, not a scan.
+        offset = text.find(char)
+        if offset >= 0:
+            line, column = _offset_position(text, offset)
+            return [
+                YamlProblem(
+                    line,
+                    column,
+                    "yaml-syntax",
+                    f"the invisible character U+{ord(char):04X} is a line break to some YAML"
+                    " readers and text to others",
+                    "delete it, or use an ordinary line break",
+                )
+            ]
+    return []
 
 
 _DEEP_INDENT = "\n" + " " * (2 * MAX_DEPTH)
 _DEEP_DASHES = "- " * 8
-_DEEP_BRACKETS = re.compile(r"[\[{](?:\s*[\[{]){7}")
+_PROPERTY = re.compile(r"(?:^|[\s\[\]{},:?])[!&]")
+"""Where a tag (`!`) or an anchor (`&`) may start: after a space, an indicator or a line start."""
 
 
 def _looks_deep(text: str) -> bool:
-    """Tell whether a text may nest deeply: a deep indent, `- - - ...`, or 8 opening brackets.
+    """Tell whether a text may nest deeply: a deep indent, `- - - ...`, or many brackets.
 
-    Substring tests and bracket counts first: one regex over every file cost as much as parsing.
+    Substring tests and counts: one regex over every file cost as much as parsing. Depth the
+    composer can take is caught while building; this only has to see the extreme.
     """
     return (
         _DEEP_INDENT in text
         or _DEEP_DASHES in text
-        or (text.count("[") + text.count("{") >= 8 and _DEEP_BRACKETS.search(text) is not None)
+        or text.count("[") + text.count("{") > MAX_DEPTH
     )
 
 
-def _over_limits(text: str) -> YamlProblem | None:
-    """Find the first place past MAX_DEPTH or MAX_NODES from the event stream, stopping there.
+def _has_properties(text: str) -> bool:
+    """Tell whether a text may write a tag or an anchor, which only the event stream shows."""
+    return ("!" in text or "&" in text) and _PROPERTY.search(text) is not None
+
+
+def _scan_events(text: str) -> list[YamlProblem]:
+    """Give the problems only the event stream shows: limits, anchors, tags and directives.
 
     libyaml composes recursively: thousands of brackets cost seconds and end in a
     RecursionError with no position; building a node costs about 8 µs, so a 1 MB list of
-    one-letter items takes seconds. Counting events stops early. Only texts that look deep or
-    are long pay for this scan.
+    one-letter items takes seconds. Counting events stops early. Nodes keep neither anchors nor
+    whether a tag was written. Only texts that look deep, are long or have a `!` or `&` where
+    a tag or anchor can start pay for this scan.
     """
-    check_count = len(text) > _NODE_SCAN_CHARS
-    if not check_count and not _looks_deep(text):
+    check_limits = len(text) > _NODE_SCAN_CHARS or _looks_deep(text)
+    check_properties = _has_properties(text)
+    if not check_limits and not check_properties:
+        return []
+    try:
+        return _event_problems(text, Loader, check_limits, check_properties)
+    except yaml.YAMLError as error:
+        nesting = _nesting_problem(text, error)
+        return [nesting] if nesting else []  # the full read reports syntax errors
+    except RecursionError:  # pragma: no cover - the event stream is not recursive
+        return []
+
+
+def _deepest(text: str, loader_class: Any) -> YamlProblem | None:
+    """Give where a text first nests deeper than MAX_DEPTH, if it does."""
+    try:
+        problems = _event_problems(text, loader_class, True, False)
+    except yaml.YAMLError:
         return None
+    return next((p for p in problems if p.rule == "yaml-depth"), None)
+
+
+def _event_problems(
+    text: str, loader_class: Any, check_limits: bool, check_properties: bool
+) -> list[YamlProblem]:
+    """Walk the event stream; stop at the first limit crossed (raises yaml.YAMLError)."""
+    problems: list[YamlProblem] = []
     depth = count = 0
-    loader = _Loader(text)
+    loader = loader_class(text)
     try:
         while loader.check_event():
             event = loader.get_event()
-            if isinstance(event, yaml.CollectionEndEvent):
+            kind = type(event)
+            if kind is yaml.CollectionEndEvent or kind in (
+                yaml.SequenceEndEvent,
+                yaml.MappingEndEvent,
+            ):
                 depth -= 1
                 continue
-            if isinstance(event, yaml.CollectionStartEvent):
+            if check_properties:
+                problems += _property_problems(event)
+            if not check_limits:
+                continue
+            if kind in (yaml.SequenceStartEvent, yaml.MappingStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return _problem_at(
-                        event,
-                        "yaml-depth",
-                        f"nesting is deeper than {MAX_DEPTH} levels",
-                        "flatten the structure; playbook fields nest a few levels at most",
+                    problems.append(
+                        _problem_at(
+                            event,
+                            "yaml-depth",
+                            f"nesting is deeper than {MAX_DEPTH} levels",
+                            _DEPTH_HINT,
+                        )
                     )
-            if check_count and isinstance(
-                event, (yaml.ScalarEvent, yaml.CollectionStartEvent, yaml.AliasEvent)
-            ):
+                    return problems
+            if kind in (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent):
                 count += 1
                 if count > MAX_NODES:
-                    return _problem_at(
-                        event,
-                        "yaml-size",
-                        f"more than {MAX_NODES:,} values in one file",
-                        "split the entry; a playbook file holds a page, not a data set",
+                    problems.append(
+                        _problem_at(
+                            event,
+                            "yaml-size",
+                            f"more than {MAX_NODES:,} values in one file",
+                            "split the entry; a playbook file holds a page, not a data set",
+                        )
                     )
-    except yaml.YAMLError:
-        return None  # the full read reports syntax errors with their positions
+                    return problems
     finally:
         loader.dispose()
-    return None
+    return problems
 
 
-def _problem_at(event: yaml.Event, rule: str, message: str, hint: str) -> YamlProblem:
+def _property_problems(event: yaml.Event) -> list[YamlProblem]:
+    """Refuse an event's anchor, its tag unless it is the node's own, and any directive."""
+    problems: list[YamlProblem] = []
+    if isinstance(event, yaml.DocumentStartEvent):
+        if event.version or event.tags:
+            problems.append(
+                _problem_at(
+                    event,
+                    "yaml-directive",
+                    "directives (`%YAML`, `%TAG`) are not allowed",
+                    "remove the line starting with `%`; playbook files are plain YAML 1.2",
+                )
+            )
+        return problems
+    if not isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+        return problems  # aliases need an anchor, which is refused where it is written
+    anchor = event.anchor
+    if anchor is not None:
+        problems.append(
+            _problem_at(
+                event,
+                "yaml-alias",
+                f"the anchor '&{anchor}' is not allowed: playbook files use no anchors or aliases",
+                f"remove `&{anchor}`; where `*{anchor}` is used, write the value out in full",
+            )
+        )
+    tag = event.tag
+    if tag is not None and tag != _TAG_OF_EVENT.get(type(event)):
+        problems.append(
+            _problem_at(
+                event,
+                "yaml-tag",
+                f"the tag {tag!r} is not allowed",
+                "remove the tag; write plain values, quoted if need be",
+            )
+        )
+    return problems
+
+
+def _glued(text: str, char: str, offset: int) -> list[int]:
+    """Give the offsets of `char` where the character `offset` away from it is not a space.
+
+    A `find` per occurrence: files have one or two `#` (the modeline), and a regex over every
+    file costs more than that."""
+    found = []
+    at = text.find(char)
+    while at >= 0:
+        near = at + offset
+        if 0 <= near < len(text) and not text[near].isspace():
+            found.append(at)
+        at = text.find(char, at + 1)
+    return found
+
+
+def _token_problems(text: str) -> list[YamlProblem]:
+    """Give what only the token stream shows: comments without a space, `?x` in brackets,
+    directives. libyaml accepts all three; YAML 1.2 refuses the first and reads the second as
+    the text `?x`.
+
+    Only texts with a `#` after a non-space, a `?` before one or a line starting with `%` pay
+    for this scan: `#` inside words and links is common, the rest rare.
+    """
+    glued = _glued(text, "#", -1)
+    keys = bool(_glued(text, "?", 1))
+    directives = text.startswith("%") or "\n%" in text
+    if not glued and not keys and not directives:
+        return []
+    problems: list[YamlProblem] = []
+    spans: list[tuple[int, int]] = []
+    loader = Loader(text)
+    try:
+        while loader.check_token():
+            token = loader.get_token()
+            start, end = token.start_mark.index, token.end_mark.index
+            if start == end:
+                continue  # stream, block and simple-key tokens take no text
+            spans.append((start, end))
+            kind = type(token)
+            if kind is yaml.DirectiveToken:
+                problems.append(
+                    _problem_at(
+                        token,
+                        "yaml-directive",
+                        f"the directive '{text[start:end]}' is not allowed",
+                        "remove the line starting with `%`; playbook files are plain YAML 1.2",
+                    )
+                )
+            elif kind is yaml.KeyToken and end < len(text) and not text[end].isspace():
+                problems.append(
+                    _problem_at(
+                        token,
+                        "yaml-syntax",
+                        "a `?` right before text in brackets starts a key for libyaml and is"
+                        " part of the text for YAML 1.2",
+                        'quote the text ("?x"), or put a space after `?` if it starts a key',
+                    )
+                )
+    except yaml.YAMLError:
+        return problems  # the full read has reported it already
+    finally:
+        loader.dispose()
+    spans.sort()
+    starts = [start for start, _ in spans]
+    for offset in glued:
+        index = bisect_right(starts, offset - 1) - 1
+        # A `#` right after a token ends (`"x"#`, `],#`) and inside none starts a comment.
+        if index >= 0 and spans[index][1] == offset:
+            following = index + 1 < len(spans) and spans[index + 1][0] <= offset
+            if not following:
+                line, column = _offset_position(text, offset)
+                problems.append(
+                    YamlProblem(
+                        line,
+                        column,
+                        "yaml-syntax",
+                        "a comment must be separated from the value before it by a space",
+                        "put a space before `#`, or quote the value if `#` belongs to it",
+                    )
+                )
+    return problems
+
+
+def _problem_at(event: yaml.Event | yaml.Token, rule: str, message: str, hint: str) -> YamlProblem:
     mark = event.start_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return YamlProblem(line, column, rule, message, hint)
@@ -254,13 +500,19 @@ def _offset_position(text: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
+_BLOCK_HEADER = re.compile(r"[|>](?:[1-9][-+]?|[-+][1-9]?)?(?:[ \t]|\Z)")
+_BLOCK = frozenset({"|", ">"})
+
+
 class _Builder:
     """Turns a node tree into dicts, lists and scalars, refusing what playbook files never need."""
 
-    __slots__ = ("aliases", "doc", "reported", "seen")
+    __slots__ = ("aliases", "doc", "lines", "reported", "seen", "text")
 
-    def __init__(self, doc: YamlDocument, aliases: bool = True) -> None:
+    def __init__(self, doc: YamlDocument, text: str, aliases: bool = True) -> None:
         self.doc = doc
+        self.text = text
+        self.lines: list[str] | None = None
         self.aliases = aliases
         self.seen: set[int] = set()
         self.reported: set[int] = set()
@@ -269,7 +521,14 @@ class _Builder:
         mark = node.start_mark
         self.doc.problems.append(YamlProblem(mark.line + 1, mark.column + 1, rule, message, hint))
 
-    def build(self, node: Node, pointer: Pointer, depth: int) -> Any:
+    def source_lines(self) -> list[str]:
+        if self.lines is None:
+            self.lines = self.text.split("\n")
+        return self.lines
+
+    def build(self, node: Node, pointer: Pointer, depth: int, block_column: int) -> Any:
+        """Give the value of `node`; `block_column` is where the entries of the innermost block
+        mapping or list around it start (-1 at the top)."""
         if self.aliases:
             if id(node) in self.seen:
                 if id(node) in self.reported:
@@ -296,15 +555,86 @@ class _Builder:
                 node,
                 "yaml-depth",
                 f"nesting is deeper than {MAX_DEPTH} levels",
-                "flatten the structure; playbook fields nest a few levels at most",
+                _DEPTH_HINT,
             )
             return None
         if isinstance(node, ScalarNode):
+            if node.style:  # plain scalars have none ('' from libyaml, None from Python)
+                self.check_styled(node, block_column)
             return self.scalar(node, pointer)
+        assert isinstance(node, (SequenceNode, MappingNode))
+        if not node.flow_style:
+            block_column = node.start_mark.column
+        elif block_column >= 0 and node.start_mark.line != node.end_mark.line:
+            self.check_continuation(node, block_column, flow=True)
         if isinstance(node, SequenceNode):
-            return [self.build(item, (*pointer, i), depth + 1) for i, item in enumerate(node.value)]
-        assert isinstance(node, MappingNode)
-        return self.mapping(node, pointer, depth)
+            return [
+                self.build(item, (*pointer, i), depth + 1, block_column)
+                for i, item in enumerate(node.value)
+            ]
+        return self.mapping(node, pointer, depth, block_column)
+
+    def check_styled(self, node: ScalarNode, block_column: int) -> None:
+        if node.style in _BLOCK:
+            self.check_block_text(node, block_column)
+        elif block_column >= 0 and node.start_mark.line != node.end_mark.line:
+            self.check_continuation(node, block_column, flow=False)
+
+    def check_continuation(self, node: Node, block_column: int, *, flow: bool) -> None:
+        """Refuse the lines of a quoted text or bracketed list that are not indented past the
+        block they are in: libyaml reads them, YAML 1.2 does not (`key: "a⏎b"`)."""
+        lines = self.source_lines()
+        for number in range(node.start_mark.line + 1, node.end_mark.line + 1):
+            line = lines[number]
+            content = line.lstrip(" \t")
+            if not content or (flow and content.startswith("#")):
+                continue  # empty lines and comment lines may be indented any way
+            if len(line) - len(line.lstrip(" ")) <= block_column:
+                self.doc.problems.append(
+                    YamlProblem(
+                        number + 1,
+                        1,
+                        "yaml-syntax",
+                        "this line continues a quoted text or bracket opened on line"
+                        f" {node.start_mark.line + 1} but is not indented past its field",
+                        "indent it further than the field's name, with spaces (not tabs)",
+                    )
+                )
+                return
+
+    def check_block_text(self, node: ScalarNode, block_column: int) -> None:
+        """Refuse what libyaml reads in a `|` or `>` header or leading lines and YAML 1.2 does
+        not: a comment without a space (`>#`), blank lines longer than the first text line."""
+        lines = self.source_lines()
+        header = lines[node.start_mark.line][node.start_mark.column :]
+        if _BLOCK_HEADER.match(header) is None:
+            self.problem(
+                node,
+                "yaml-syntax",
+                f"a comment after `{header[0]}` must be separated from it by a space",
+                f"write `{header[0]} #...`",
+            )
+            return
+        if any(char.isdigit() for char in header[:3]):
+            return  # an explicit indentation: longer blank lines are text
+        longest = 0
+        for number in range(node.start_mark.line + 1, len(lines)):
+            line = lines[number]
+            spaces = len(line) - len(line.lstrip(" "))
+            if spaces < len(line):
+                if block_column < spaces < longest:
+                    self.doc.problems.append(
+                        YamlProblem(
+                            number + 1,
+                            1,
+                            "yaml-syntax",
+                            "a blank line before the first line of this text has more spaces"
+                            " than that line",
+                            "remove the spaces on the blank lines, or indent the text further",
+                        )
+                    )
+                return
+            longest = max(longest, spaces)
 
     def scalar(self, node: ScalarNode, pointer: Pointer) -> Any:
         text: str = node.value
@@ -317,18 +647,25 @@ class _Builder:
             value = True
         elif text in _FALSE:
             value = False
-        elif text[:1] not in _NUMBER_STARTS:  # most scalars are words: no regex for them
+        elif text[:1] not in _SPECIAL_STARTS:  # most scalars are words: no regex for them
             return text
-        elif _INT.match(text):
-            value = int(text)
-        elif _FLOAT.match(text):
-            value = float(text)
         else:
-            return text
+            value = _number(text)
+            if value is None:
+                if text in _LONE_INDICATORS:
+                    self.problem(
+                        node,
+                        "yaml-syntax",
+                        f"a lone `{text}` is an indicator in YAML 1.2, not a value",
+                        f'quote it: "{text}"',
+                    )
+                return text
         self.doc.plain_scalars[pointer] = text
         return value
 
-    def mapping(self, node: MappingNode, pointer: Pointer, depth: int) -> dict[str, Any]:
+    def mapping(
+        self, node: MappingNode, pointer: Pointer, depth: int, block_column: int
+    ) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
@@ -337,14 +674,17 @@ class _Builder:
                 )
                 continue
             key = key_node.value
-            if key == "<<" and key_node.tag == PLAIN:
-                self.problem(
-                    key_node,
-                    "yaml-alias",
-                    "merge keys (<<) are not allowed",
-                    "write the fields out in full",
-                )
-                continue
+            if key_node.tag == PLAIN:
+                if key == "<<":
+                    self.problem(
+                        key_node,
+                        "yaml-alias",
+                        "merge keys (<<) are not allowed",
+                        "write the fields out in full",
+                    )
+                    continue
+                if not self.is_name(key_node):
+                    continue
             if key in result:
                 self.problem(
                     key_node,
@@ -353,8 +693,42 @@ class _Builder:
                     "remove one of them; only one value can be kept",
                 )
                 continue
-            result[key] = self.build(value_node, (*pointer, key), depth + 1)
+            result[key] = self.build(value_node, (*pointer, key), depth + 1, block_column)
         return result
+
+    def is_name(self, key_node: ScalarNode) -> bool:
+        """Tell whether a plain key is text to YAML 1.2; refuse it with a location if not.
+
+        Keys are kept as the text written, but YAML 1.2 readers take `1.10:` for the number 1.1
+        and `~:` for null: a key means one thing to every reader or it is refused."""
+        key: str = key_node.value
+        if key in _KEYWORDS:
+            found = "nothing (null)" if key in _NULL else "a boolean"
+        elif key[:1] in _SPECIAL_STARTS and _number(key) is not None:
+            found = "a number"
+        else:
+            return True
+        shown = f"the key '{key}'" if key else "the empty key"
+        self.problem(
+            key_node,
+            "yaml-key",
+            f"{shown} is read as {found}, not as a name",
+            f'quote it, e.g. "{key}": ..., or use a word' if key else "write `name: value`",
+        )
+        return False
+
+
+def _number(text: str) -> int | float | None:
+    """Give the YAML 1.2 core-schema number a plain scalar means, or None if it is not one."""
+    if _INT.match(text):
+        return int(text)
+    if _OCTAL.match(text):
+        return int(text[2:], 8)
+    if _HEX.match(text):
+        return int(text[2:], 16)
+    if _FLOAT.match(text):
+        return float(text)
+    return _SPECIAL_FLOATS.get(text)
 
 
 def locate(text: str, pointer: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
