@@ -37,7 +37,8 @@ class LanguageServer:
         )
         self.inbox: Queue[dict[str, Any]] = Queue()
         self.next_id = 0
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self) -> None:
         stream = self.process.stdout
@@ -81,6 +82,10 @@ class LanguageServer:
     def close(self) -> None:
         self.process.kill()
         self.process.wait()
+        self.reader.join(timeout=TIMEOUT)  # it stops at the end of the server's output
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
 
 
 SETTINGS: dict[str, Any] = {
