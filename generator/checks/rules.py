@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -240,7 +241,7 @@ def titles_unique(pb: Playbook, ctx: Context) -> Iterator[Issue]:
 @rule("heading-title", "a Markdown body does not repeat the title as its own top heading")
 def no_h1_in_body(pb: Playbook, ctx: Context) -> Iterator[Issue]:
     for entity in pb:
-        if entity.body is None or ("#" not in entity.body and "=" not in entity.body):
+        if entity.body is None or not _H1_CANDIDATE.search(entity.body):
             continue
         line = _first_h1(entity.body)
         if line is not None:
@@ -251,6 +252,11 @@ def no_h1_in_body(pb: Playbook, ctx: Context) -> Iterator[Issue]:
                 "a top-level heading (`# `) in the body",
                 "the page title comes from `title`; start sections with `## `",
             )
+
+
+_H1_CANDIDATE = re.compile(r"^ {0,3}(?:#(?:[ \t]|$)|=+[ \t]*$)", re.MULTILINE)
+"""A line that could open or underline a level-1 heading; most bodies have none, so the full
+parse that tells code from headings runs only where one is."""
 
 
 def _first_h1(body: str) -> int | None:
