@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import ConfigError
+from generator.files import read_regular_text
 from generator.model import KindSpec
 
 SHARED = "common.schema.json"
@@ -106,7 +107,7 @@ def load_schemas(schema_dir: Path, repo_root: Path) -> SchemaSet:
     raw: dict[str, tuple[Path, dict[str, Any]]] = {}
     for path in sorted(schema_dir.glob("*.schema.json")):
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            document = json.loads(read_regular_text(path))
             if not isinstance(document, dict):
                 raise ConfigError(f"{path}: a schema must be a JSON object")
             Draft202012Validator.check_schema(document)

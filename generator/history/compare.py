@@ -18,6 +18,7 @@ from generator.config import CONTENT_DIR, SCHEMA_DIR
 from generator.content.discover import discover
 from generator.content.load import git_blob_id
 from generator.content.schemas import SchemaSet
+from generator.files import read_regular
 from generator.history.cache import CACHE_DIR, HistoryCache, fingerprint
 from generator.history.changes import Side, VersionReader, describe, referenced, rendered
 from generator.history.gitlog import GitRepository, open_repository
@@ -107,8 +108,8 @@ def _working_tree(root: Path, kinds: Mapping[str, KindSpec]) -> Iterator[tuple[S
         if slot is None:
             continue
         try:
-            raw = path.read_bytes()
-        except OSError:
+            raw = read_regular(path)
+        except OSError:  # gone, or a pipe swapped in: validation reports it
             continue
         yield Side(slot, git_blob_id(raw)), raw
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from generator.errors import PlaybookError
+from generator.files import read_regular
 
 LOG_FORMAT = "%x1e%H%x1f%aN%x1f%aI%x1f%D%x1f%s"
 """Commit header of our log: a record separator, then fields split by unit separators; the
@@ -185,8 +186,8 @@ class GitRepository:
         if not self.shallow:
             return frozenset()
         try:
-            return frozenset((self.common_dir / "shallow").read_text("ascii").split())
-        except OSError:
+            return frozenset(read_regular(self.common_dir / "shallow").decode("ascii").split())
+        except (OSError, UnicodeDecodeError):
             return frozenset()
 
     def pathspecs(self, *names: str) -> list[str]:

@@ -17,6 +17,7 @@ from typing import Any
 from generator.config import Config
 from generator.errors import BuildError, ConfigError
 from generator.model import History
+from generator.printable import visible_lines
 from generator.site.generate import Generated, generate
 from generator.site.settings import (
     MKDOCS_FILE,
@@ -142,7 +143,14 @@ def _show_engine_warnings(level: int = logging.WARNING) -> None:
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "_playbook", False) for h in logger.handlers):
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler.setFormatter(_VisibleFormatter("%(levelname)-7s -  %(message)s"))
         handler._playbook = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
     logger.setLevel(min(logger.level or level, level))
+
+
+class _VisibleFormatter(logging.Formatter):
+    """Formats the engine's messages, which quote paths and content, with hidden characters shown."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible_lines(super().format(record))

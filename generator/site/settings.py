@@ -12,6 +12,7 @@ from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
 
 from generator.config import Config
 from generator.errors import ConfigError
+from generator.files import read_regular_text
 from generator.site.render import DEFAULT_SITE_NAME, SiteSettings
 
 MKDOCS_FILE = "mkdocs.yml"
@@ -39,7 +40,7 @@ def read_mkdocs_yml(root: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
     try:
-        data = yaml.load(path.read_text("utf-8"), Loader=_TolerantLoader)
+        data = yaml.load(read_regular_text(path), Loader=_TolerantLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from error
     if not isinstance(data, dict):
