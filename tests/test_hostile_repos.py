@@ -184,3 +184,83 @@ def test_git_output_is_printed_inert(playbook_cli: Cli, base_repo: Path) -> None
         assert result.returncode == 0, result.stderr
         _no_hidden(result.stdout + result.stderr)
         assert "\\u001b" in result.stdout
+
+
+# --- 1. nothing committed can change what history says --------------------------------------
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in `root` with a fixed identity and no user or system settings."""
+    env = {**os.environ, "HOME": str(root.parent), "GIT_CONFIG_NOSYSTEM": "1"}
+    done = subprocess.run(
+        ["git", "-c", "user.name=Ada", "-c", "user.email=ada@example.org", *args],
+        cwd=root, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return done.stdout
+
+
+def _retitled_history(root: Path) -> None:
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "Start the playbook")
+    lead = root / "playbook/roles/lead.yml"
+    lead.write_text(lead.read_text().replace("title: Team lead", "title: Team leader"))
+    git(root, "commit", "-qam", "Retitle the lead")
+
+
+def _forge(document: object) -> object:
+    """Give the cache document with every title and detail replaced by a forged one."""
+    if isinstance(document, dict):
+        return {k: "FORGED" if k == "title" else _forge(v) for k, v in document.items()}
+    if isinstance(document, list):
+        return ["FORGED" if isinstance(v, str) else _forge(v) for v in document]
+    return "FORGED" if isinstance(document, str) else document
+
+
+def test_a_committed_cache_cannot_forge_the_changelog_or_the_diff(
+    playbook_cli: Cli, base_repo: Path, tmp_path: Path
+) -> None:
+    from generator.history.cache import CACHE_DIR
+
+    _retitled_history(base_repo)
+    honest = playbook_cli("changelog", "--format", "json", cwd=base_repo)
+    assert honest.returncode == 0 and "Team leader" in honest.stdout
+    made = Path(git(base_repo, "rev-parse", "--absolute-git-dir").strip()) / CACHE_DIR
+    assert sorted(p.name for p in made.iterdir())  # the cache was written, in the git folder
+    # Every place a cache could be looked for in the tree, with doctored copies of the real one.
+    for folder in (".playbook-cache/history", "playbook-cache/history", ".git-cache/history"):
+        forged = base_repo / folder
+        forged.mkdir(parents=True)
+        for cached in made.iterdir():
+            (forged / cached.name).write_text(json.dumps(_forge(json.loads(cached.read_text()))))
+    git(base_repo, "add", "-A", "-f")
+    git(base_repo, "commit", "-qm", "Add a cache")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(base_repo), str(clone))
+    changelog = playbook_cli("changelog", "--format", "json", cwd=clone)
+    assert changelog.returncode == 0, changelog.stderr
+    assert "FORGED" not in changelog.stdout and "Team leader" in changelog.stdout
+    diff = playbook_cli("diff", "HEAD~2", "HEAD~1", "--format", "json", cwd=clone)
+    assert diff.returncode == 0, diff.stderr
+    assert "FORGED" not in diff.stdout and json.loads(diff.stdout)["changes"]
+
+
+def test_the_history_cache_never_follows_a_link(
+    playbook_cli: Cli, base_repo: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (base_repo / ".playbook-cache").symlink_to(elsewhere)
+    (base_repo / "playbook-cache").symlink_to(elsewhere)
+    _retitled_history(base_repo)
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(base_repo), str(clone))
+    assert (clone / ".playbook-cache").is_symlink()  # what a fresh clone of the attack holds
+    # And a link where the cache lives, as only someone on the machine can make.
+    git_dir = Path(git(clone, "rev-parse", "--absolute-git-dir").strip())
+    (git_dir / "playbook-cache").symlink_to(elsewhere)
+    for _ in range(2):  # the second run would read what the first wrote
+        result = playbook_cli("changelog", "--format", "json", cwd=clone)
+        assert result.returncode == 0, result.stderr
+        assert "Team leader" in result.stdout
+    assert list(elsewhere.iterdir()) == []

@@ -19,7 +19,7 @@ from generator.content.discover import discover
 from generator.content.load import git_blob_id
 from generator.content.schemas import SchemaSet
 from generator.files import read_regular
-from generator.history.cache import CACHE_DIR, HistoryCache, fingerprint
+from generator.history.cache import HistoryCache, fingerprint
 from generator.history.changes import Side, VersionReader, describe, referenced, rendered
 from generator.history.gitlog import GitRepository, open_repository
 from generator.history.versions import Version, slot_of
@@ -55,7 +55,7 @@ def compare(root: Path, schemas: SchemaSet, base: str, head: str | None) -> Play
     start = (repo.merge_base(base_commit, current) if current else None) or base_commit
     kinds = schemas.specs
     kind_schemas = {name: kind.schema for name, kind in schemas.kinds.items()}
-    store = HistoryCache(root / CACHE_DIR, fingerprint({**kind_schemas, "": schemas.shared}))
+    store = HistoryCache(repo.git_dir, fingerprint({**kind_schemas, "": schemas.shared}))
     reader = VersionReader(store, repo.blobs)
     before = _tree(repo, start, kinds)
     if head_commit is None:
