@@ -27,7 +27,8 @@ from generator.site.settings import (
     site_settings,
     source_folders,
 )
-from generator.site.write import check_target, staging_folder, swap_in, write_tree
+from generator.site.scan import scan_site
+from generator.site.write import check_target, discard, staging_folder, swap_in, write_tree
 
 def prepare(config: Config, strict: bool) -> Generated:
     """Validate and, if the content passes, render the Markdown tree (nothing written yet)."""
@@ -57,11 +58,29 @@ def build_site(config: Config, generated: Generated, out: Path | None, strict: b
     try:
         with source_date_epoch(generated.history):
             _run_mkdocs(mkdocs_yml, staging, strict, generated, docs)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        check_built_site(staging)
+    except BaseException as error:
+        discard(staging)
+        if isinstance(error, OSError):  # a full disk, a folder that cannot be written...
+            raise BuildError(
+                f"cannot write the site into {site}: {error.strerror or error}"
+            ) from error
         raise
     swap_in(staging, target)
     return site
+
+
+def check_built_site(folder: Path) -> None:
+    """Refuse a finished site that could run script or load what is not the site's own.
+
+    Whatever reached the pages (content, mkdocs.yml, the theme's custom_dir), the scan is the
+    last line of defence; the build fails and the previous site stays.
+    """
+    findings = scan_site(folder)
+    if findings:
+        shown = "; ".join(str(finding) for finding in findings[:5])
+        more = f" (and {len(findings) - 5} more)" if len(findings) > 5 else ""
+        raise BuildError(f"the built site failed the safety scan: {shown}{more}")
 
 
 def _run_mkdocs(
