@@ -188,3 +188,112 @@ def test_out_at_a_users_folder_with_a_sitemap_is_refused(repo: Path, tmp_path: P
     (users / MARKER).symlink_to(repo / "site" / MARKER)
     assert build(repo, "--out", str(users)).returncode == 2
     assert (users / "thesis.txt").read_text() == "years of work"
+
+
+# --- 2. mkdocs.yml values that reach pages are checked, naming the key ---------------------
+
+HOSTILE_SETTINGS = [
+    ('edit_uri: "javascript:alert(1)//"', "edit_uri:"),
+    ('edit_uri_template: "javascript:alert(1)//{path}"', "edit_uri_template:"),
+    ('repo_url: "javascript://%0aalert(1)"', "repo_url:"),
+    ('repo_url: "//evil.example/x"', "repo_url:"),
+    ('site_name: "<img src=x onerror=alert(1)>"', "site_name:"),
+    ('site_url: "javascript:alert(1)"', "site_url:"),
+    ("site_description: '\"><script>alert(1)</script>'", "site_description:"),
+    ('copyright: "<a href=javascript:alert(1)>c</a>"', "copyright:"),
+    ('repo_name: "\\e]0;PWNED\\a"', "repo_name:"),
+    ('site_author: "a\\u202eb"', "site_author:"),
+    (
+        'extra: {social: [{icon: fontawesome/brands/github, link: "jav&#x09;ascript:alert(1)"}]}',
+        "extra.social[0].link:",
+    ),
+    ('extra: {homepage: "data:text/html,<script>alert(1)</script>"}', "extra.homepage:"),
+    ("extra: {scope: '\\\\\"-alert(1)-\\\\\"'}", "extra.scope:"),
+    ('extra: {status: {new: "x\\" onmouseover=\\"alert(1)"}}', "extra.status.new:"),
+    (
+        "theme: {name: material, custom_dir: site_templates/overrides, font: false, "
+        "palette: {primary: 'indigo\" onmouseover=\"alert(1)'}}",
+        "theme.palette.primary:",
+    ),
+    ('nav: [{"<img src=x onerror=alert(1)>": index.md}]', "nav[0] title:"),
+    ('nav: [{"&lt;/title&gt;": index.md}]', "nav[0] title:"),
+    ('nav: [{Evil: "javascript:alert(1)"}]', "nav[0].Evil:"),
+    ('extra_css: ["javascript:alert(1)"]', "extra_css[0]:"),
+]
+
+
+@pytest.mark.parametrize(("setting", "key"), HOSTILE_SETTINGS, ids=[k for _, k in HOSTILE_SETTINGS])
+def test_a_hostile_mkdocs_value_is_refused_naming_its_key(
+    repo: Path, setting: str, key: str
+) -> None:
+    before = tree_bytes(repo / "site")
+    with (repo / "mkdocs.yml").open("a") as mkdocs_yml:
+        mkdocs_yml.write(f"\n{setting}\n")  # a later key wins, in MkDocs as in our reader
+    result = build(repo)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"playbook: error: mkdocs.yml: {key}" in result.stderr or f"; {key}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert all(c.isprintable() or c == "\n" for c in result.stderr)
+    assert tree_bytes(repo / "site") == before
+
+
+def test_plain_mkdocs_build_refuses_a_hostile_value_too(repo: Path) -> None:
+    with (repo / "mkdocs.yml").open("a") as mkdocs_yml:
+        mkdocs_yml.write('\nrepo_url: "javascript://%0aalert(1)"\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(repo / "plain")],
+        cwd=repo, env={**os.environ, **QUIET}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "repo_url:" in result.stderr
+    assert not (repo / "plain" / "index.html").exists()
+
+
+def test_ordinary_mkdocs_values_still_build(repo: Path) -> None:
+    with (repo / "mkdocs.yml").open("a") as mkdocs_yml:
+        mkdocs_yml.write(
+            "\ncopyright: Copyright &copy; 2024 R&D's team\n"
+            "site_author: Zoë O'Brien\n"
+            "extra:\n  social:\n    - icon: fontawesome/solid/envelope\n"
+            "      link: mailto:ops@example.org\n"
+            "    - icon: fontawesome/brands/github\n      link: https://github.com/example-org\n"
+        )
+    result = build(repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    index = (repo / "site/index.html").read_text()
+    assert "R&D's team" in index and "mailto:ops@example.org" in index
+
+
+# --- 3. the theme folder: no pipe blocks the engine, no link publishes a file ---------------
+
+
+@pytest.mark.parametrize("kind", ["pipe", "link"])
+def test_a_pipe_or_link_in_the_theme_folder_is_refused(repo: Path, kind: str) -> None:
+    before = tree_bytes(repo / "site")
+    path = repo / "site_templates/overrides/partials/footer.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind == "pipe":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/etc/passwd")
+    result = run_playbook("--root", str(repo), "build", env=QUIET, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "site_templates/overrides/partials/footer.html: the theme folder" in result.stderr
+    assert tree_bytes(repo / "site") == before
+
+
+def test_a_pipe_or_link_among_page_templates_and_assets_is_refused(repo: Path) -> None:
+    template = repo / "site_templates/pages/home.md.j2"
+    template.unlink()
+    os.mkfifo(template)
+    result = run_playbook("--root", str(repo), "build", env=QUIET, timeout=120)
+    assert result.returncode == 2 and "cannot read the template" in result.stderr
+    template.unlink()
+    template.symlink_to("/etc/passwd")
+    result = run_playbook("--root", str(repo), "build", env=QUIET, timeout=120)
+    assert result.returncode == 2 and "symbolic link" in result.stderr
+    template.unlink()
+    shutil.copy(Path(__file__).parent.parent / "site_templates/pages/home.md.j2", template)
+    (repo / "site_templates/assets/leak.txt").symlink_to("/etc/passwd")
+    result = run_playbook("--root", str(repo), "build", env=QUIET, timeout=120)
+    assert result.returncode == 2 and "cannot copy the site asset" in result.stderr

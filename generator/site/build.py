@@ -21,6 +21,7 @@ from generator.printable import visible_lines
 from generator.site.generate import Generated, generate
 from generator.site.settings import (
     MKDOCS_FILE,
+    check_theme_folder,
     docs_dir,
     read_mkdocs_yml,
     site_dir,
@@ -50,7 +51,9 @@ def build_site(config: Config, generated: Generated, out: Path | None, strict: b
     mkdocs_yml = config.root / MKDOCS_FILE
     if not mkdocs_yml.is_file():
         raise ConfigError(f"no {MKDOCS_FILE} in {config.root}")
-    site = out if out is not None else site_dir(config, read_mkdocs_yml(config.root))
+    mkdocs = read_mkdocs_yml(config.root)
+    check_theme_folder(config, mkdocs)
+    site = out if out is not None else site_dir(config, mkdocs)
     target = check_target(site, config.root, source_folders(config))
     # Written before MkDocs starts: it refuses a docs_dir that does not exist yet.
     docs = write_docs(config, generated)
@@ -115,6 +118,7 @@ def serve_site(config: Config, generated: Generated, dev_addr: str | None) -> No
 
     from generator.site.mkdocs_plugin import PlaybookPlugin
 
+    check_theme_folder(config, read_mkdocs_yml(config.root))
     docs = write_docs(config, generated)
     PlaybookPlugin.handoff = (generated, docs.resolve())  # the first build reuses this work
     _show_engine_warnings(logging.INFO)
