@@ -46,10 +46,11 @@ def history(root: Path, cold: bool) -> dict[str, Any]:
     """Give the time to read the history of the repository at `root` (cache emptied if `cold`)."""
     from generator.content.schemas import load_schemas
     from generator.history.cache import CACHE_DIR
+    from generator.history.gitlog import open_repository
     from generator.history.reader import read_history
 
     if cold:
-        shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+        shutil.rmtree(open_repository(root).git_dir / CACHE_DIR, ignore_errors=True)
     schemas = load_schemas(root / "schemas", root)
     started = time.perf_counter()
     result = read_history(root, schemas)

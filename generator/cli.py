@@ -21,8 +21,11 @@ from generator.checks.report import (
     format_text,
 )
 from generator.config import Config, load_config
+from generator.content.discover import MAX_FILE_BYTES
 from generator.errors import BuildError, ConfigError, PlaybookError
+from generator.files import read_regular
 from generator.pipeline import Validation, validate_playbook
+from generator.printable import visible_lines
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 F = TypeVar("F", bound=Callable[..., Any])
@@ -42,8 +45,13 @@ class Ctx:
         return self._config
 
 
+def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print output that may hold content, paths or git data, with every hidden character shown."""
+    click.echo(visible_lines(text), err=err, nl=nl)
+
+
 def _fail_usage(error: PlaybookError) -> None:
-    click.echo(f"playbook: error: {error}", err=True)
+    echo(f"playbook: error: {error}", err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -66,9 +74,10 @@ def source_lines_in(root: Path) -> Callable[[str], Sequence[str] | None]:
     @lru_cache(maxsize=64)
     def lines(rel: str) -> Sequence[str] | None:
         try:
-            return (root / rel).read_text("utf-8", errors="replace").split("\n")
+            raw = read_regular(root / rel, limit=MAX_FILE_BYTES)  # never a pipe: it would block
         except OSError:
             return None
+        return raw.decode("utf-8", errors="replace").split("\n")
 
     return lines
 
@@ -123,7 +132,7 @@ def validate(obj: Ctx, output_format: str, strict: bool, context: bool | None) -
     """Check every entry: syntax, schema, references and rules. Writes nothing."""
     validation = validated(obj)
     show_context = sys.stdout.isatty() if context is None else context
-    click.echo(report(validation, output_format, obj.root, context=show_context), nl=False)
+    echo(report(validation, output_format, obj.root, context=show_context), nl=False)
     sys.exit(EXIT_INVALID if validation.failed(strict or obj.config().strict) else EXIT_OK)
 
 
@@ -143,9 +152,9 @@ def export(obj: Ctx, output_format: str) -> None:
 
     validation = validated(obj)
     if validation.failed():
-        click.echo(format_text(validation.issues, len(validation.playbook)), err=True, nl=False)
+        echo(format_text(validation.issues, len(validation.playbook)), err=True, nl=False)
         sys.exit(EXIT_INVALID)
-    click.echo(json.dumps(export_model(validation), indent=2, ensure_ascii=False, sort_keys=False))
+    echo(json.dumps(export_model(validation), indent=2, ensure_ascii=False, sort_keys=False))
 
 
 @cli.command("new")
@@ -187,7 +196,7 @@ def new(
         )
         path = write_new(obj.root, scaffold, kind_schema.spec.forms)
     except EntityExistsError as error:
-        click.echo(f"playbook: error: {error}", err=True)
+        echo(f"playbook: error: {error}", err=True)
         sys.exit(EXIT_INVALID)
     except PlaybookError as error:
         _fail_usage(error)
@@ -196,15 +205,15 @@ def new(
         shown = path.relative_to(Path.cwd())
     except ValueError:
         shown = path
-    click.echo(shown.as_posix())
+    echo(shown.as_posix())
     if owners_current:  # keep the repository valid; a file with hand edits is left to its author
         expected = owners_file.render_codeowners(validated(obj).playbook)
         try:
             owners_file.write_codeowners(obj.root, expected)
         except PlaybookError as error:
             _fail_usage(error)
-        click.echo(f"updated {owners_file.CODEOWNERS} with the new entry's owners", err=True)
-    click.echo("next: replace each TODO, then run `playbook validate`", err=True)
+        echo(f"updated {owners_file.CODEOWNERS} with the new entry's owners", err=True)
+    echo("next: replace each TODO, then run `playbook validate`", err=True)
 
 
 @cli.command()
@@ -222,8 +231,8 @@ def codeowners(obj: Ctx, check: bool) -> None:
     validation = validated(obj)
     unreadable = [i for i in validation.issues if i.rule in LOADER_RULES]
     if unreadable:
-        click.echo(format_text(unreadable, len(validation.playbook)), err=True, nl=False)
-        click.echo(
+        echo(format_text(unreadable, len(validation.playbook)), err=True, nl=False)
+        echo(
             f"playbook: error: fix these entries first; {owners_file.CODEOWNERS} would "
             "lose their owners",
             err=True,
@@ -233,20 +242,20 @@ def codeowners(obj: Ctx, check: bool) -> None:
     current = owners_file.read_codeowners(obj.root) == expected
     if check:
         if not current:
-            click.echo(
+            echo(
                 f"playbook: {owners_file.CODEOWNERS} is missing or out of date: run "
                 "`playbook codeowners` and commit it",
                 err=True,
             )
             sys.exit(EXIT_INVALID)
-        click.echo(f"{owners_file.CODEOWNERS} is up to date")
+        echo(f"{owners_file.CODEOWNERS} is up to date")
         return
     if not current:
         try:
             owners_file.write_codeowners(obj.root, expected)
         except PlaybookError as error:  # .github/CODEOWNERS is a folder, .github a file...
             _fail_usage(error)
-    click.echo(owners_file.CODEOWNERS)
+    echo(owners_file.CODEOWNERS)
 
 
 def _prepare_site(obj: Ctx, strict: bool) -> tuple[Config, Any]:
@@ -260,9 +269,7 @@ def _prepare_site(obj: Ctx, strict: bool) -> tuple[Config, Any]:
         _fail_usage(error)
         raise  # unreachable: _fail_usage exits
     if generated.validation.issues or not generated.rendered:
-        click.echo(
-            report(generated.validation, "text", obj.root, context=sys.stdout.isatty()), nl=False
-        )
+        echo(report(generated.validation, "text", obj.root, context=sys.stdout.isatty()), nl=False)
     if not generated.rendered:
         sys.exit(EXIT_INVALID)
     return config, generated
@@ -275,7 +282,7 @@ def _site_step(step: Callable[[], Any]) -> Any:
     except ConfigError as error:
         _fail_usage(error)
     except BuildError as error:
-        click.echo(f"playbook: error: {error}", err=True)
+        echo(f"playbook: error: {error}", err=True)
         sys.exit(EXIT_INVALID)
 
 
@@ -296,7 +303,7 @@ def render(obj: Ctx, out: Path | None, strict: bool) -> None:
 
     config, generated = _prepare_site(obj, strict)
     folder = _site_step(lambda: write_docs(config, generated, out))
-    click.echo(f"Markdown tree written to {folder}")
+    echo(f"Markdown tree written to {folder}")
 
 
 @cli.command()
@@ -310,7 +317,7 @@ def build(obj: Ctx, out: Path | None, strict: bool) -> None:
     config, generated = _prepare_site(obj, strict)
     strict = strict or config.strict
     site = _site_step(lambda: build_site(config, generated, out, strict))
-    click.echo(f"Site built in {site}")
+    echo(f"Site built in {site}")
 
 
 @cli.command()
@@ -355,8 +362,8 @@ def changelog(obj: Ctx, since: str | None, output_format: str) -> None:
         _fail_usage(error)
         return
     if history.warning:
-        click.echo(f"playbook: warning: {history.warning}", err=True)
-    click.echo(
+        echo(f"playbook: warning: {history.warning}", err=True)
+    echo(
         changelog_json(history) if output_format == "json" else changelog_markdown(history),
         nl=False,
     )
@@ -390,7 +397,7 @@ def diff_command(obj: Ctx, base: str, head: str | None, output_format: str) -> N
     except PlaybookError as error:  # includes GitUnavailable: no git, an unknown revision
         _fail_usage(error)
         return
-    click.echo(diff_json(result) if output_format == "json" else diff_markdown(result), nl=False)
+    echo(diff_json(result) if output_format == "json" else diff_markdown(result), nl=False)
 
 
 def main() -> None:
@@ -404,7 +411,7 @@ def main() -> None:
         code = EXIT_OK
     except SystemExit as done:
         if isinstance(done.code, str):
-            click.echo(done.code, err=True)
+            echo(done.code, err=True)
         code = done.code if isinstance(done.code, int) else (EXIT_OK if done.code is None else 1)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a reader gone (`playbook ... | head`)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import ConfigError
+from generator.files import read_regular_text
 from generator.model import Issue, Playbook, Severity, SourceRef
 
 CODEOWNERS = ".github/CODEOWNERS"
@@ -44,7 +45,8 @@ def render_codeowners(playbook: Playbook) -> str:
 def read_codeowners(root: Path) -> str | None:
     """Give the committed CODEOWNERS text, or None when there is none."""
     try:
-        return (root / CODEOWNERS).read_text("utf-8", errors="replace").replace("\r\n", "\n")
+        text = read_regular_text(root / CODEOWNERS, errors="replace")
+        return text.replace("\r\n", "\n")
     except FileNotFoundError:
         return None
     except OSError as error:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import ConfigError
+from generator.files import read_regular_text
 
 CONTENT_DIR = "playbook"
 SCHEMA_DIR = "schemas"
@@ -48,7 +49,7 @@ def load_config(root: Path) -> Config:
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         try:
-            document = tomllib.loads(pyproject.read_text("utf-8"))
+            document = tomllib.loads(read_regular_text(pyproject))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise ConfigError(f"{pyproject}: cannot read [tool.playbook]: {error}") from error
         tool = document.get("tool", {})

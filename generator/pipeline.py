@@ -22,10 +22,11 @@ from generator.codeowners import RULE as CODEOWNERS_RULE
 from generator.codeowners import check_codeowners, read_codeowners, render_codeowners
 from generator.collect import collection_paused
 from generator.config import Config
-from generator.content.discover import discover
+from generator.content.discover import MAX_FILE_BYTES, discover
 from generator.content.load import LoadedFile, load_file
 from generator.content.schemas import SchemaSet, load_schemas
 from generator.errors import ConfigError
+from generator.files import FileTooLarge, NotRegularFile, read_regular
 from generator.model import Entity, History, Issue, Playbook, Reference, Severity, SourceRef
 
 LOADER_RULES = frozenset({
@@ -84,17 +85,11 @@ def _validate(config: Config) -> Validation:
     unreadable: dict[str, str] = {}
     for candidate in candidates:
         try:
-            raw = candidate.path.read_bytes()
+            # Read afresh, never blocking: the file may have been swapped for a pipe, or grown,
+            # since discovery listed it.
+            raw = read_regular(candidate.path, limit=MAX_FILE_BYTES)
         except OSError as error:
-            issues.append(
-                Issue(
-                    SourceRef(candidate.rel),
-                    Severity.ERROR,
-                    "file-unreadable",
-                    f"cannot read the file: {error.strerror}",
-                    "check its permissions",
-                )
-            )
+            issues.append(_unreadable(candidate.rel, error))
             unreadable.setdefault(f"{candidate.kind}/{candidate.stem}", candidate.rel)
             continue
         loaded, problems = load_file(candidate, raw)
@@ -134,6 +129,19 @@ def _validate(config: Config) -> Validation:
         issues=tuple(sorted(kept, key=Issue.sort_key)),
         schemas=schemas,
         files=MappingProxyType(files),
+    )
+
+
+def _unreadable(rel: str, error: OSError) -> Issue:
+    """Give the issue for an entry file that could not be read as it was found."""
+    if isinstance(error, NotRegularFile):
+        rule, hint = "file-type", "replace it with an ordinary text file"
+    elif isinstance(error, FileTooLarge):
+        rule, hint = "file-too-large", "split it into several entries"
+    else:
+        rule, hint = "file-unreadable", "check its permissions"
+    return Issue(
+        SourceRef(rel), Severity.ERROR, rule, f"cannot read the file: {error.strerror}", hint
     )
 
 

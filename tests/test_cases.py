@@ -70,14 +70,16 @@ def test_unreadable_file_is_reported_not_raised(
 ) -> None:
     root = build_case(CASES / "_base", tmp_path / "repo")
     blocked = root / "playbook" / "tools" / "board.yml"
-    read_bytes = Path.read_bytes
+    from generator import pipeline
 
-    def refuse(path: Path) -> bytes:
-        if path == blocked:
+    read_regular = pipeline.read_regular
+
+    def refuse(path: Path, **options: int) -> bytes:
+        if path == blocked:  # root reads any file, so the refusal is made here
             raise PermissionError(13, "Permission denied")
-        return read_bytes(path)
+        return read_regular(path, **options)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(pipeline, "read_regular", refuse)
     validation = validate_playbook(load_config(root))
     assert [(i.source.path, i.rule) for i in validation.issues] == [
         ("playbook/tools/board.yml", "file-unreadable")

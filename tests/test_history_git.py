@@ -27,6 +27,11 @@ GIT = shutil.which("git")
 pytestmark = pytest.mark.skipif(GIT is None, reason="needs git")
 
 
+def cache_of(root: Path) -> Path:
+    """Give the history cache folder of the repository at `root` (in its git folder)."""
+    return open_repository(root).git_dir / CACHE_DIR
+
+
 def role(title: str, summary: str = "Owns the product.") -> str:
     return f"title: {title}\nsummary: {summary}\nowners: ['@acme/ops']\nmission: Serve users.\n"
 
@@ -463,7 +468,7 @@ def test_second_build_reads_no_blob_and_gives_the_same_history(
     monkeypatch.setattr(changes_module, "read_version", counting)
     first = read_history(story.root, schemas)
     assert parsed and len(parsed) == len(set(parsed))  # each blob parsed at most once
-    assert (story.root / CACHE_DIR / "versions.json").is_file()
+    assert (cache_of(story.root) / "versions.json").is_file()
 
     def no_blobs(self: GitRepository, ids: Any) -> Iterator[tuple[str, bytes | None]]:
         raise AssertionError(f"a cached build read blobs: {list(ids)}")
@@ -498,7 +503,7 @@ def test_blob_stream_outruns_the_pipe_and_stops_early_without_hanging(story: Rep
 
 def test_corrupt_cache_is_ignored(story: Repo, schemas: SchemaSet) -> None:
     first = read_history(story.root, schemas)
-    cached = sorted((story.root / CACHE_DIR).iterdir())
+    cached = sorted((cache_of(story.root)).iterdir())
     names = [path.name for path in cached]
     assert "versions.json" in names and any(name.startswith("changes-") for name in names)
     for path in cached:
@@ -520,7 +525,7 @@ def test_cache_of_the_wrong_shape_is_read_again(
 ) -> None:
     """JSON the cache never writes (edited by hand, another version) is no error, nor trusted."""
     first = read_history(story.root, schemas)
-    for path in (story.root / CACHE_DIR).iterdir():
+    for path in (cache_of(story.root)).iterdir():
         document = json.loads(path.read_text("utf-8"))
         for part, value in damage.items():
             if part in document:
@@ -530,15 +535,15 @@ def test_cache_of_the_wrong_shape_is_read_again(
                 )
         path.write_text(json.dumps(document), "utf-8")
     assert read_history(story.root, schemas) == first
-    for path in (story.root / CACHE_DIR).glob("changes-*.json"):
+    for path in (cache_of(story.root)).glob("changes-*.json"):
         path.unlink()  # so that the versions file is what is read
     assert read_history(story.root, schemas) == first
 
 
 def test_cache_folder_that_cannot_be_cleaned_is_no_error(story: Repo, schemas: SchemaSet) -> None:
     first = read_history(story.root, schemas)
-    (story.root / CACHE_DIR / "changes-0000000000000000.json").mkdir()  # not ours to remove
-    for path in (story.root / CACHE_DIR).glob("changes-*.json"):
+    (cache_of(story.root) / "changes-0000000000000000.json").mkdir()  # not ours to remove
+    for path in (cache_of(story.root)).glob("changes-*.json"):
         if path.is_file():
             path.unlink()  # so the next read writes its changes file again
     assert read_history(story.root, schemas) == first

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Sequence
 
 from generator.model import Issue, Severity
+from generator.printable import visible, visible_lines
 
 SourceLines = Callable[[str], Sequence[str] | None]
 """Gives the lines of a file by repository-relative path, or None if it cannot be read."""
@@ -30,9 +31,16 @@ def summary(issues: Sequence[Issue], entities: int) -> str:
 
 
 def format_issue(issue: Issue) -> str:
-    """Give the line every report and log uses: `path:line:col: severity[rule]: message`."""
+    """Give the line every report and log uses: `path:line:col: severity[rule]: message`.
+
+    Path and message are printed with hidden characters shown, so what a file is named or holds
+    can neither drive the terminal nor start a line that reads as another issue.
+    """
     s = issue.source
-    return f"{s.path}:{s.line}:{s.column}: {issue.severity.value}[{issue.rule}]: {issue.message}"
+    return (
+        f"{visible(s.path)}:{s.line}:{s.column}: {issue.severity.value}[{issue.rule}]: "
+        f"{visible(issue.message)}"
+    )
 
 
 def format_text(
@@ -48,12 +56,14 @@ def format_text(
         out.append(format_issue(issue))
         lines = source_lines(s.path) if source_lines else None
         if lines is not None and 0 < s.line <= len(lines):
-            text = lines[s.line - 1].rstrip("\n").expandtabs(1)
+            line = lines[s.line - 1].rstrip("\n").expandtabs(1)
             gutter = f"{s.line:>5} | "
-            out.append(gutter + text)
-            out.append(" " * (len(gutter) - 2) + "| " + " " * (s.column - 1) + "^")
+            out.append(gutter + visible(line))
+            # The caret sits under the column as shown, escapes and all.
+            shown = len(visible(line[: s.column - 1]))
+            out.append(" " * (len(gutter) - 2) + "| " + " " * shown + "^")
         if issue.hint:
-            out.append(f"  hint: {issue.hint}")
+            out.append(f"  hint: {visible(issue.hint)}")
     out.append(summary(issues, entities))
     return "\n".join(out) + "\n"
 
@@ -76,11 +86,13 @@ def format_json(issues: Sequence[Issue], entities: int) -> str:
         "diagnostics": [to_dict(i) for i in issues],
         "summary": {"errors": errors, "warnings": len(issues) - errors, "entities": entities},
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return visible_lines(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Line breaks are the runner's to decode (a message may have several lines); every other
+    # hidden character is shown.
+    return visible(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:
@@ -129,7 +141,7 @@ def format_codequality(issues: Sequence[Issue]) -> str:
                 "location": {"path": issue.source.path, "lines": {"begin": issue.source.line}},
             }
         )
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    return visible_lines(json.dumps(report, indent=2, ensure_ascii=False)) + "\n"
 
 
 FORMATS = ("text", "json", "github", "codequality")

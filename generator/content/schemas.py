@@ -12,6 +12,7 @@ from urllib.parse import unquote
 import jsonschema_rs
 
 from generator.errors import ConfigError
+from generator.files import read_regular_text
 from generator.model import KindSpec
 
 SHARED = "common.schema.json"
@@ -101,7 +102,7 @@ def _read_schema(path: Path) -> dict[str, Any]:
     from jsonschema.validators import validator_for
 
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(read_regular_text(path))
         if not isinstance(document, dict):
             raise ConfigError(f"{path}: a schema must be a JSON object")
         validator_for(document).check_schema(document)

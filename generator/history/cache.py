@@ -1,6 +1,8 @@
 """The on-disk history cache, keyed by git blob ids, so a second build reads almost nothing.
 
-Two files under `.playbook-cache/history/` (git-ignored):
+Two files under `playbook-cache/history/` in the working tree's git folder (`.git/`, or
+`.git/worktrees/<name>/`), never in the tree itself: no commit can put a file there, so nothing
+anyone commits can change what history says. Links there are never followed.
 
 - `versions.json`: blob id + form -> the version the validation loader read from it (or null
   when it was unreadable). Only loaded when a change is not in the second file.
@@ -17,14 +19,17 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from generator.files import read_regular
 from generator.history.versions import Version
 
-CACHE_DIR = ".playbook-cache/history"
+CACHE_DIR = "playbook-cache/history"
+"""Relative to the working tree's git folder (`git rev-parse --absolute-git-dir`)."""
 FORMAT = 1
 """Bump when the loader or the detail wording changes what is stored."""
 
@@ -38,8 +43,9 @@ def fingerprint(schemas: Mapping[str, Any]) -> str:
 class HistoryCache:
     """Versions, titles and change details remembered between builds."""
 
-    def __init__(self, directory: Path | None, schemas_id: str) -> None:
-        self.directory = directory
+    def __init__(self, git_dir: Path | None, schemas_id: str) -> None:
+        self.git_dir = git_dir
+        self.directory = git_dir / CACHE_DIR if git_dir is not None else None
         self._changes_name = f"changes-{schemas_id}.json"
         loaded = self._read(self._changes_name)
         self.titles: dict[str, str | None] = {
@@ -90,8 +96,10 @@ class HistoryCache:
 
     def save(self) -> None:
         """Write what changed; silently keep going when the folder cannot be written."""
-        if self.directory is None:
+        if self.directory is None or not (self._dirty_versions or self._dirty_changes):
             return
+        if not self._real_folders(create=True):
+            return  # never written through a link
         if self._dirty_versions and self._versions is not None:
             self._write("versions.json", {"format": FORMAT, "versions": self._versions})
         if self._dirty_changes:
@@ -111,10 +119,10 @@ class HistoryCache:
         return self._versions
 
     def _read(self, name: str) -> dict[str, Any]:
-        if self.directory is None:
+        if self.directory is None or not self._real_folders(create=False):
             return {}
         try:
-            document = json.loads((self.directory / name).read_text("utf-8"))
+            document = json.loads(read_regular(self.directory / name, follow=False))
         except (OSError, UnicodeDecodeError, ValueError, RecursionError):
             return {}
         if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -124,7 +132,6 @@ class HistoryCache:
     def _write(self, name: str, document: Mapping[str, Any]) -> None:
         assert self.directory is not None
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(
                 dir=self.directory, prefix=f".{name}.", suffix=".tmp"
             )
@@ -139,6 +146,26 @@ class HistoryCache:
                 raise
         except (OSError, TypeError, ValueError):
             return
+
+    def _real_folders(self, *, create: bool) -> bool:
+        """Tell whether each folder from the git folder down to the cache is a real folder.
+
+        A link anywhere on the way (`playbook-cache -> /elsewhere`) makes the cache unusable: it
+        is neither read nor written through.
+        """
+        assert self.git_dir is not None
+        path = self.git_dir
+        for part in CACHE_DIR.split("/"):
+            path = path / part
+            if create:
+                with contextlib.suppress(OSError):  # there already, or cannot be: checked below
+                    os.mkdir(path)
+            try:
+                if not stat.S_ISDIR(os.lstat(path).st_mode):
+                    return False
+            except OSError:
+                return False
+        return True
 
 
 def _mapping(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:

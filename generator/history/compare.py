@@ -18,7 +18,8 @@ from generator.config import CONTENT_DIR, SCHEMA_DIR
 from generator.content.discover import discover
 from generator.content.load import git_blob_id
 from generator.content.schemas import SchemaSet
-from generator.history.cache import CACHE_DIR, HistoryCache, fingerprint
+from generator.files import read_regular
+from generator.history.cache import HistoryCache, fingerprint
 from generator.history.changes import Side, VersionReader, describe, referenced, rendered
 from generator.history.gitlog import GitRepository, open_repository
 from generator.history.versions import Version, slot_of
@@ -54,7 +55,7 @@ def compare(root: Path, schemas: SchemaSet, base: str, head: str | None) -> Play
     start = (repo.merge_base(base_commit, current) if current else None) or base_commit
     kinds = schemas.specs
     kind_schemas = {name: kind.schema for name, kind in schemas.kinds.items()}
-    store = HistoryCache(root / CACHE_DIR, fingerprint({**kind_schemas, "": schemas.shared}))
+    store = HistoryCache(repo.git_dir, fingerprint({**kind_schemas, "": schemas.shared}))
     reader = VersionReader(store, repo.blobs)
     before = _tree(repo, start, kinds)
     if head_commit is None:
@@ -107,8 +108,8 @@ def _working_tree(root: Path, kinds: Mapping[str, KindSpec]) -> Iterator[tuple[S
         if slot is None:
             continue
         try:
-            raw = path.read_bytes()
-        except OSError:
+            raw = read_regular(path)
+        except OSError:  # gone, or a pipe swapped in: validation reports it
             continue
         yield Side(slot, git_blob_id(raw)), raw
 

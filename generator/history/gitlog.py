@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from generator.errors import PlaybookError
+from generator.files import read_regular
 
 LOG_FORMAT = "%x1e%H%x1f%aN%x1f%aI%x1f%D%x1f%s"
 """Commit header of our log: a record separator, then fields split by unit separators; the
@@ -146,12 +147,16 @@ def parse_tree(output: str) -> dict[str, str]:
 class GitRepository:
     """A git working tree, read by one git command per question."""
 
-    def __init__(self, toplevel: Path, prefix: str, common_dir: Path, shallow: bool) -> None:
+    def __init__(
+        self, toplevel: Path, prefix: str, common_dir: Path, shallow: bool, git_dir: Path
+    ) -> None:
         self.toplevel = toplevel
         self.prefix = prefix
         """Where the playbook's repository root sits inside the git tree: `` or `docs/`."""
         self.common_dir = common_dir
         self.shallow = shallow
+        self.git_dir = git_dir
+        """This working tree's own git folder: outside the tree, so no commit can write in it."""
 
     def run(self, *args: str) -> str:
         """Give the output of one git command, decoded; raise GitUnavailable when it fails."""
@@ -185,8 +190,8 @@ class GitRepository:
         if not self.shallow:
             return frozenset()
         try:
-            return frozenset((self.common_dir / "shallow").read_text("ascii").split())
-        except OSError:
+            return frozenset(read_regular(self.common_dir / "shallow").decode("ascii").split())
+        except (OSError, UnicodeDecodeError):
             return frozenset()
 
     def pathspecs(self, *names: str) -> list[str]:
@@ -327,15 +332,16 @@ def open_repository(root: Path) -> GitRepository:
         raise GitUnavailable("the repository root is not a folder")
     try:
         lines = run_git(
-            root, "rev-parse", "--show-toplevel", "--git-common-dir", "--is-shallow-repository"
-        ).splitlines()
+            root, "rev-parse", "--show-toplevel", "--git-common-dir", "--is-shallow-repository",
+            "--absolute-git-dir",
+        ).splitlines()  # fmt: skip
     except GitUnavailable as error:
         if "not a git repository" in str(error):
             # No paths in these reasons: they reach the site, which must not depend on where
             # the checkout lives.
             raise GitUnavailable("the playbook is not inside a git repository") from None
         raise
-    if len(lines) != 3:
+    if len(lines) != 4:
         raise GitUnavailable("the playbook is not in a git working tree")
     toplevel = Path(lines[0]).resolve()
     try:
@@ -343,7 +349,8 @@ def open_repository(root: Path) -> GitRepository:
     except ValueError:
         raise GitUnavailable("the playbook is outside the git working tree") from None
     prefix = "" if rel == "." else rel + "/"
-    return GitRepository(toplevel, prefix, (root / lines[1]).resolve(), lines[2] == "true")
+    common_dir = (root / lines[1]).resolve()
+    return GitRepository(toplevel, prefix, common_dir, lines[2] == "true", Path(lines[3]))
 
 
 def _first_line(text: str) -> str:

@@ -8,7 +8,7 @@ How history is read:
   the merge, which is how they reached the main line (the merge of a pull request). Commits of
   the merged branch are not listed separately, so nothing is counted twice.
 - The blobs not yet cached are streamed through one `git cat-file --batch`, each parsed at most
-  once with the validation loader, and remembered in `.playbook-cache/history/` by blob id.
+  once with the validation loader, and remembered by blob id in the git folder (see `cache.py`).
 - A shallow clone gives history from its oldest commit on (that commit is the baseline, not a
   change), with one warning in `History.warning`; outside git, or without git, the History is
   empty with one warning; an empty repository gives an empty History.
@@ -22,7 +22,7 @@ from pathlib import Path
 from generator.collect import collection_paused
 from generator.config import CONTENT_DIR, SCHEMA_DIR
 from generator.content.schemas import SchemaSet
-from generator.history.cache import CACHE_DIR, HistoryCache, fingerprint
+from generator.history.cache import HistoryCache, fingerprint
 from generator.history.changelog import entity_histories, group_releases
 from generator.history.changes import Side, VersionReader, describe, needs_reading, rendered
 from generator.history.gitlog import (
@@ -112,7 +112,7 @@ def _read(
 ) -> History:
     kind_schemas = {name: kind.schema for name, kind in schemas.kinds.items()}
     store = HistoryCache(
-        root / CACHE_DIR if use_cache else None, fingerprint({**kind_schemas, "": schemas.shared})
+        repo.git_dir if use_cache else None, fingerprint({**kind_schemas, "": schemas.shared})
     )
     commits = finish_log()
     reader = VersionReader(store, repo.blobs)

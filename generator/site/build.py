@@ -17,16 +17,19 @@ from typing import Any
 from generator.config import Config
 from generator.errors import BuildError, ConfigError
 from generator.model import History
+from generator.printable import visible_lines
 from generator.site.generate import Generated, generate
 from generator.site.settings import (
     MKDOCS_FILE,
+    check_theme_folder,
     docs_dir,
     read_mkdocs_yml,
     site_dir,
     site_settings,
     source_folders,
 )
-from generator.site.write import check_target, staging_folder, swap_in, write_tree
+from generator.site.scan import scan_site
+from generator.site.write import check_target, discard, staging_folder, swap_in, write_tree
 
 def prepare(config: Config, strict: bool) -> Generated:
     """Validate and, if the content passes, render the Markdown tree (nothing written yet)."""
@@ -48,7 +51,9 @@ def build_site(config: Config, generated: Generated, out: Path | None, strict: b
     mkdocs_yml = config.root / MKDOCS_FILE
     if not mkdocs_yml.is_file():
         raise ConfigError(f"no {MKDOCS_FILE} in {config.root}")
-    site = out if out is not None else site_dir(config, read_mkdocs_yml(config.root))
+    mkdocs = read_mkdocs_yml(config.root)
+    check_theme_folder(config, mkdocs)
+    site = out if out is not None else site_dir(config, mkdocs)
     target = check_target(site, config.root, source_folders(config))
     # Written before MkDocs starts: it refuses a docs_dir that does not exist yet.
     docs = write_docs(config, generated)
@@ -56,11 +61,29 @@ def build_site(config: Config, generated: Generated, out: Path | None, strict: b
     try:
         with source_date_epoch(generated.history):
             _run_mkdocs(mkdocs_yml, staging, strict, generated, docs)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        check_built_site(staging)
+    except BaseException as error:
+        discard(staging)
+        if isinstance(error, OSError):  # a full disk, a folder that cannot be written...
+            raise BuildError(
+                f"cannot write the site into {site}: {error.strerror or error}"
+            ) from error
         raise
     swap_in(staging, target)
     return site
+
+
+def check_built_site(folder: Path) -> None:
+    """Refuse a finished site that could run script or load what is not the site's own.
+
+    Whatever reached the pages (content, mkdocs.yml, the theme's custom_dir), the scan is the
+    last line of defence; the build fails and the previous site stays.
+    """
+    findings = scan_site(folder)
+    if findings:
+        shown = "; ".join(str(finding) for finding in findings[:5])
+        more = f" (and {len(findings) - 5} more)" if len(findings) > 5 else ""
+        raise BuildError(f"the built site failed the safety scan: {shown}{more}")
 
 
 def _run_mkdocs(
@@ -95,6 +118,7 @@ def serve_site(config: Config, generated: Generated, dev_addr: str | None) -> No
 
     from generator.site.mkdocs_plugin import PlaybookPlugin
 
+    check_theme_folder(config, read_mkdocs_yml(config.root))
     docs = write_docs(config, generated)
     PlaybookPlugin.handoff = (generated, docs.resolve())  # the first build reuses this work
     _show_engine_warnings(logging.INFO)
@@ -142,7 +166,14 @@ def _show_engine_warnings(level: int = logging.WARNING) -> None:
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "_playbook", False) for h in logger.handlers):
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler.setFormatter(_VisibleFormatter("%(levelname)-7s -  %(message)s"))
         handler._playbook = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
     logger.setLevel(min(logger.level or level, level))
+
+
+class _VisibleFormatter(logging.Formatter):
+    """Formats the engine's messages, which quote paths and content, with hidden characters shown."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible_lines(super().format(record))

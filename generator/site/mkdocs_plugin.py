@@ -16,7 +16,7 @@ from generator.config import Config, load_config
 from generator.errors import PlaybookError
 from generator.model import Severity
 from generator.site.generate import Generated, generate
-from generator.site.settings import site_settings, source_folders
+from generator.site.settings import read_mkdocs_file, site_settings, source_folders
 from generator.site.write import write_tree
 
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -45,6 +45,8 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         prepared, written = PlaybookPlugin.handoff or (None, None)
         PlaybookPlugin.handoff = None
         try:
+            # Read again as written: the checks need the values before MkDocs parses them.
+            read_mkdocs_file(Path(config.config_file_path))
             repository = load_config(root)
             generated = prepared or generate(
                 repository,

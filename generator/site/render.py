@@ -16,7 +16,6 @@ from urllib.parse import quote, urljoin
 import yaml
 from jinja2 import (
     Environment,
-    FileSystemLoader,
     StrictUndefined,
     Template,
     TemplateError,
@@ -27,6 +26,7 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from generator.errors import ConfigError
+from generator.files import read_regular
 from generator.export import export_model
 from generator.history.feed import atom_feed
 from generator.model import Entity, History, Playbook
@@ -41,6 +41,7 @@ from generator.site.context import (
     raci_table,
 )
 from generator.site.links import rewrite_links
+from generator.site.loader import RegularFileLoader
 from generator.site.mermaid import flowchart
 from generator.site.reference import field_docs, shared_field_docs
 from generator.site.text import code_span, first_date, plain_inline, table_cell, yaml_quote
@@ -176,7 +177,7 @@ def template_environment(template_dir: Path) -> Environment:
     if not (template_dir / PAGE_TEMPLATES).is_dir():
         raise ConfigError(f"no page templates at {template_dir / PAGE_TEMPLATES}")
     env = Environment(
-        loader=FileSystemLoader(str(template_dir / PAGE_TEMPLATES)),
+        loader=RegularFileLoader(template_dir / PAGE_TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         finalize=_finalize,
@@ -469,9 +470,11 @@ def _assets(folder: Path) -> Iterator[tuple[str, str]]:
     if not folder.is_dir():
         return
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
-            try:
-                text = path.read_text("utf-8")
+        if not path.is_dir() and not path.name.startswith("."):
+            try:  # never through a link: it could publish any file of the machine
+                text = read_regular(path, follow=False).decode("utf-8")
+            except OSError as error:
+                raise ConfigError(f"{path}: cannot copy the site asset: {error.strerror}") from None
             except UnicodeDecodeError as error:
                 raise ConfigError(
                     f"{path}: site assets are copied as UTF-8 text; put images and other "

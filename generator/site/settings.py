@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections import UserString
 from collections.abc import Mapping
 from pathlib import Path
@@ -12,6 +14,9 @@ from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
 
 from generator.config import Config
 from generator.errors import ConfigError
+from generator.files import read_regular_text
+from generator.printable import visible
+from generator.site.mkdocs_values import check_mkdocs_values
 from generator.site.render import DEFAULT_SITE_NAME, SiteSettings
 
 MKDOCS_FILE = "mkdocs.yml"
@@ -34,16 +39,25 @@ _TolerantLoader.add_multi_constructor("", _unknown_tag)
 
 
 def read_mkdocs_yml(root: Path) -> dict[str, Any]:
-    """Give the top-level settings of the repository's mkdocs.yml ({} when there is none)."""
-    path = root / MKDOCS_FILE
+    """Give the top-level settings of the repository's mkdocs.yml ({} when there is none).
+
+    Values that reach pages are checked: one that could carry markup or script is a
+    ConfigError naming its key.
+    """
+    return read_mkdocs_file(root / MKDOCS_FILE)
+
+
+def read_mkdocs_file(path: Path) -> dict[str, Any]:
+    """Give the settings of one MkDocs configuration file, checked ({} when there is none)."""
     if not path.is_file():
         return {}
     try:
-        data = yaml.load(path.read_text("utf-8"), Loader=_TolerantLoader)
+        data = yaml.load(read_regular_text(path), Loader=_TolerantLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from error
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected settings (`name: value` lines)")
+    check_mkdocs_values(data, path.name)
     return data
 
 
@@ -63,6 +77,34 @@ def site_settings(config: Config, mkdocs: Mapping[str, Any]) -> SiteSettings:
         edit_uri_template=text("edit_uri_template"),
         site_url=text("site_url"),
     )
+
+
+def check_theme_folder(config: Config, mkdocs: Mapping[str, Any]) -> None:
+    """Refuse a theme custom_dir holding anything but folders and ordinary files.
+
+    The engine reads its templates and copies its other files into the site: a pipe would
+    block the build, and a link could publish any file of the machine.
+    """
+    theme = mkdocs.get("theme")
+    custom = theme.get("custom_dir") if isinstance(theme, Mapping) else None
+    if not isinstance(custom, str):
+        return
+    folder = config.root / custom
+    if folder.is_symlink():
+        raise ConfigError(f"theme.custom_dir {custom}: a symbolic link; make it a real folder")
+    for parent, folders, files in os.walk(folder):
+        for name in folders + files:
+            path = Path(parent) / name
+            try:
+                mode = path.lstat().st_mode
+            except OSError:  # gone since it was listed
+                continue
+            if stat.S_ISLNK(mode) or not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                shown = visible(path.relative_to(config.root).as_posix())
+                raise ConfigError(
+                    f"{shown}: the theme folder may hold only folders and ordinary files "
+                    "(no links, pipes or devices)"
+                )
 
 
 def docs_dir(config: Config, mkdocs: Mapping[str, Any]) -> Path:

@@ -1,17 +1,30 @@
-"""The one writer: put a generated tree in place atomically, or leave the previous one untouched."""
+"""The one writer: put a generated tree in place atomically, or leave the previous one untouched.
+
+Every folder it fills carries its marker file from the moment it is made. While a run fills or
+retires a folder it holds a lock on that folder's marker, so a sibling left behind by a run that
+was killed (`.site.new-*`, `.site.old-*`) is told from one still in use: it is ours (the marker)
+and nobody holds it (the lock is free). The next run removes those, and only those.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import posixpath
+import re
 import shutil
-from collections.abc import Iterable, Mapping
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from generator.errors import BuildError, ConfigError
 
 MARKER = ".playbook-generated"
 """Left in every folder this writer fills, so it only ever replaces folders it made."""
+_HELD: dict[Path, int] = {}
+"""Folder -> open descriptor of its marker, locked while this run works on the folder."""
 
 
 def check_paths(files: Iterable[str]) -> None:
@@ -65,13 +78,14 @@ def check_target(out: Path, root: Path, protected: Iterable[Path]) -> Path:
 
 
 def _made_by_a_build(folder: Path) -> bool:
-    # Ours carry the marker; a site built by plain `mkdocs build` has a sitemap and is fair game.
-    return (folder / MARKER).is_file() or (folder / "sitemap.xml").is_file()
+    # Only the marker proves it: a sitemap.xml, an index.html or anything else a site holds can
+    # be a user's own files, which must never be replaced.
+    return _marker_status(folder) is not None
 
 
 def same_tree(files: Mapping[str, str], folder: Path) -> bool:
     """Tell whether `folder` already holds exactly these files with these contents."""
-    if not (folder / MARKER).is_file():
+    if _marker_status(folder) is None:
         return False
     present = {
         p.relative_to(folder).as_posix()
@@ -101,7 +115,7 @@ def write_tree(files: Mapping[str, str], out: Path, root: Path, protected: Itera
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(files[path].encode("utf-8"))
     except BaseException as error:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard(staging)
         if isinstance(error, OSError):
             raise cannot_write(error, target) from error
         raise
@@ -115,46 +129,122 @@ def cannot_write(error: OSError, where: Path) -> BuildError:
 
 
 def swap_in(staging: Path, target: Path) -> None:
-    """Mark the finished sibling `staging` as ours and put it in place of `target`.
-
-    On failure the old `target` stays.
-    """
+    """Put the finished sibling `staging` in place of `target`. On failure the old `target` stays."""
     try:
         _swap(staging, target)
     except OSError as error:
         raise cannot_write(error, target) from error
+    finally:
+        release(staging)
+        release(target)
 
 
 def _swap(staging: Path, target: Path) -> None:
-    (staging / MARKER).touch()
     if not target.exists():
         os.rename(staging, target)
         return
-    retired = _sibling(target, "old", create=False)
+    retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    _hold(target)  # so no other run takes it for a leftover while it is retired
     os.rename(target, retired)
+    if target in _HELD:
+        _HELD[retired] = _HELD.pop(target)
     try:
         os.rename(staging, target)
     except BaseException:
         os.rename(retired, target)
-        shutil.rmtree(staging, ignore_errors=True)
+        if retired in _HELD:
+            _HELD[target] = _HELD.pop(retired)
+        discard(staging)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    discard(retired)
 
 
 def staging_folder(target: Path) -> Path:
-    """Give a fresh, empty temporary sibling of `target` for something else to fill."""
+    """Give a fresh temporary sibling of `target`, marked and held, for something else to fill.
+
+    Leftovers of killed runs beside `target` are removed first. Give it back with `swap_in` or
+    `discard`.
+    """
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        return _sibling(target, "new")
+        remove_leftovers(target)
+        # A sibling is on the same file system, so the final rename is atomic; a dot keeps
+        # engines from reading it as content.
+        folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+        os.close(os.open(folder / MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        _hold(folder)
     except OSError as error:
         raise cannot_write(error, target) from error
-
-
-def _sibling(target: Path, purpose: str, *, create: bool = True) -> Path:
-    # A sibling is on the same file system, so the final rename is atomic; the pid keeps two
-    # concurrent runs apart, and a dot keeps engines from reading it as content.
-    folder = target.parent / f".{target.name}.{purpose}-{os.getpid()}"
-    shutil.rmtree(folder, ignore_errors=True)
-    if create:
-        folder.mkdir()
     return folder
+
+
+def discard(folder: Path) -> None:
+    """Remove a staging or retired folder of this run."""
+    shutil.rmtree(folder, ignore_errors=True)
+    release(folder)
+
+
+def release(folder: Path) -> None:
+    """Let go of the lock on a folder's marker (the folder stays)."""
+    descriptor = _HELD.pop(folder, None)
+    if descriptor is not None:
+        os.close(descriptor)
+
+
+def remove_leftovers(target: Path) -> list[Path]:
+    """Remove the siblings of `target` that killed runs left behind; give those removed.
+
+    Only folders named as ours, holding our marker (no link followed), that no live run holds.
+    """
+    removed = []
+    for folder in _leftover_names(target):
+        descriptor = _lock_marker(folder)
+        if descriptor is None:
+            continue
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os.close(descriptor)
+        removed.append(folder)
+    return removed
+
+
+def _leftover_names(target: Path) -> Iterator[Path]:
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.(?:new|old)-[^/]+\Z")
+    with contextlib.suppress(OSError), os.scandir(target.parent) as entries:
+        for entry in entries:
+            if pattern.match(entry.name) and entry.is_dir(follow_symlinks=False):
+                yield Path(entry.path)
+
+
+def _hold(folder: Path) -> None:
+    descriptor = _lock_marker(folder)
+    if descriptor is not None:
+        _HELD[folder] = descriptor
+
+
+def _lock_marker(folder: Path) -> int | None:
+    """Give the descriptor of the folder's marker, locked; None if there is none or it is held."""
+    try:
+        descriptor = os.open(
+            folder / MARKER, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+        )
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError("not our marker")
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+def _marker_status(folder: Path) -> os.stat_result | None:
+    """Give the status of the folder's marker when it is an ordinary file (not a link), or None."""
+    try:
+        status = os.lstat(folder / MARKER)
+    except OSError:
+        return None
+    return status if stat.S_ISREG(status.st_mode) else None
