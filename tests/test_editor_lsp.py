@@ -166,43 +166,33 @@ def ci_error_lines(repo: Path, rel: str) -> set[int]:
 
 
 OWNERS = json.dumps(["@example-org/product-ops"])
-TERM = "# yaml-language-server: $schema=../../schemas/glossary.schema.json\n"
-TOOL = "# yaml-language-server: $schema=../../schemas/tools.schema.json\n"
-FIELDS = f"summary: A term.\nowners: {OWNERS}\n"
+
+
+def term(title: str, definition: str, more: str = "") -> str:
+    """A glossary entry as a contributor writes it, with its modeline."""
+    return (
+        "# yaml-language-server: $schema=../../schemas/glossary.schema.json\n"
+        f"title: {title}\nsummary: A term.\nowners: {OWNERS}\ndefinition: {definition}\n{more}"
+    )
+
+
+def tool(category: str, used_for: str) -> str:
+    """A tool entry as a contributor writes it, with its modeline."""
+    return (
+        "# yaml-language-server: $schema=../../schemas/tools.schema.json\n"
+        f"title: Wiki\nsummary: Notes.\nowners: {OWNERS}\ncategory: {category}\n"
+        f"used_for: {used_for}\n"
+    )
+
+
 ENTRIES = {  # name: (kind, text, whether it has an error)
-    "a number as a title": ("glossary", TERM + "title: 1.10\n" + FIELDS + "definition: A.\n", True),
-    "a number as a definition": (
-        "glossary",
-        TERM + "title: T\n" + FIELDS + "definition: 2024\n",
-        True,
-    ),
-    "a quoted number is text": (
-        "glossary",
-        TERM + 'title: "1.10"\n' + FIELDS + 'definition: "2024"\n',
-        False,
-    ),
-    "yes and dates are text in YAML 1.2": (
-        "glossary",
-        TERM + "title: yes\n" + FIELDS + "definition: 2024-01-02\n",
-        False,
-    ),
-    "an unknown field": (
-        "glossary",
-        TERM + "title: T\n" + FIELDS + "definition: A.\ncolour: red\n",
-        True,
-    ),
-    "a value not in the list": (
-        "tools",
-        TOOL + f"title: Wiki\nsummary: Notes.\nowners: {OWNERS}\ncategory: documentaton\n"
-        "used_for: [Notes]\n",
-        True,
-    ),
-    "a number in a list of text": (
-        "tools",
-        TOOL + f"title: Wiki\nsummary: Notes.\nowners: {OWNERS}\ncategory: documentation\n"
-        "used_for: [Notes, 3]\n",
-        True,
-    ),
+    "a number as a title": ("glossary", term("1.10", "Words."), True),
+    "a number as a definition": ("glossary", term("T", "2024"), True),
+    "a quoted number is text": ("glossary", term('"1.10"', '"2024"'), False),
+    "yes and dates are text in YAML 1.2": ("glossary", term("yes", "2024-01-02"), False),
+    "an unknown field": ("glossary", term("T", "Words.", "colour: red\n"), True),
+    "a value not in the list": ("tools", tool("documentaton", "[Notes]"), True),
+    "a number in a list of text": ("tools", tool("documentation", "[Notes, 3]"), True),
 }
 
 
