@@ -20,13 +20,13 @@ from generator.checks.rules import RULES, Context, Locator, run_rules
 from generator.checks.schema import check_schema, json_path
 from generator.codeowners import RULE as CODEOWNERS_RULE
 from generator.codeowners import check_codeowners, read_codeowners, render_codeowners
-from generator.collect import collection_paused
 from generator.config import Config
 from generator.content.discover import MAX_FILE_BYTES, discover
 from generator.content.load import LoadedFile, load_file
 from generator.content.schemas import SchemaSet, load_schemas
 from generator.errors import ConfigError
 from generator.files import FileTooLarge, NotRegularFile, read_regular
+from generator.gcpause import collection_paused
 from generator.model import Entity, History, Issue, Playbook, Reference, Severity, SourceRef
 
 LOADER_RULES = frozenset({

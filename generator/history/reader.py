@@ -19,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from generator.collect import collection_paused
 from generator.config import CONTENT_DIR, SCHEMA_DIR
 from generator.content.schemas import SchemaSet
+from generator.gcpause import collection_paused
 from generator.history.cache import HistoryCache, fingerprint
 from generator.history.changelog import entity_histories, group_releases
 from generator.history.changes import Side, VersionReader, describe, needs_reading, rendered
