@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from generator.errors import ConfigError
-from generator.files import read_regular_text
+from generator.files import read_regular_text, write_atomic
 from generator.model import Issue, Playbook, Severity, SourceRef
 
 CODEOWNERS = ".github/CODEOWNERS"
@@ -89,20 +87,7 @@ def write_codeowners(root: Path, text: str) -> Path:
     path = root / CODEOWNERS
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _replace(path, text)
+        write_atomic(path, text)
     except OSError as error:
         raise ConfigError(f"cannot write {CODEOWNERS}: {error.strerror or error}") from error
     return path
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write `path` atomically: a reader never sees half a file."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".CODEOWNERS.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
