@@ -16,6 +16,7 @@ from typing import Any
 from generator.checks.html import raw_html
 from generator.checks.references import walk
 from generator.checks.schema import json_path
+from generator.content.fenced import unfenced_lines
 from generator.content.load import LoadedFile
 from generator.content.schemas import KindSchema
 from generator.content.yamlread import Pointer
@@ -37,7 +38,6 @@ MAX_BLOCKS = 2_000
 """Most blocks (paragraphs, headings, list items, definitions) in one text."""
 
 _CONTAINERS = re.compile(r"(?:[ \t]{0,3}(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]?)+")
-_FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
 _BLOCK_START = re.compile(
     r"^[ \t]*(?:[#>*+|:=_-]|\d{1,9}[.)]|\[|!!!|\?\?\?)|\n[ \t]*\n(?=[ \t]*\S)", re.MULTILINE
 )
@@ -112,14 +112,7 @@ def _long_block(text: str) -> Iterator[TextProblem]:
 def _nesting(text: str) -> Iterator[TextProblem]:
     if ">" not in text and "\n" + " " * MAX_INDENT not in text and not _deep_markers(text):
         return
-    fence: str | None = None
-    for number, line in enumerate(text.split("\n"), start=1):
-        marker = _FENCE.match(line)
-        if marker and (fence is None or marker.group(1).startswith(fence)):
-            fence = None if fence else marker.group(1)[:3]
-            continue
-        if fence:
-            continue
+    for number, line in unfenced_lines(text):
         containers = _CONTAINERS.match(line)
         depth = sum(1 for c in containers.group() if c in ">-*+.)") if containers else 0
         indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())

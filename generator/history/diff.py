@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from difflib import SequenceMatcher
 from typing import Any
 
+from generator.content.fenced import unfenced_lines
 from generator.content.schemas import resolve
 
 ARROW = "→"
@@ -384,25 +385,18 @@ def _diff_objects(
 # --- Markdown bodies, compared section by section ---
 
 HEADING = re.compile(r" {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*\Z")
-FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 
 
 def sections(body: str) -> list[tuple[str | None, str]]:
     """Give the body's sections in order: (heading text, or None before the first; content)."""
     found: list[tuple[str | None, list[str]]] = [(None, [])]
-    fence: str | None = None
-    for line in body.split("\n"):
-        opener = FENCE.match(line)
-        if fence is not None:
-            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
-                fence = None
-        elif opener:
-            fence = opener.group(1)
-        else:
-            heading = HEADING.match(line)
-            if heading:
-                found.append((heading.group(2).strip(), []))
-                continue
+    lines = body.split("\n")
+    outside = dict(unfenced_lines(body))
+    for number, line in enumerate(lines, start=1):
+        heading = HEADING.match(line) if number in outside else None
+        if heading:
+            found.append((heading.group(2).strip(), []))
+            continue
         found[-1][1].append(line.rstrip())
     return [
         (title, "\n".join(lines).strip())
