@@ -387,13 +387,11 @@ def diff_command(obj: Ctx, base: str, head: str | None, output_format: str) -> N
     Compares the merge base of BASE and HEAD with HEAD, as a pull request does. Without HEAD,
     the working tree is compared: files as they are on disk, committed or not.
     """
-    from generator.content.schemas import load_schemas
-    from generator.history.compare import compare
     from generator.history.report import diff_json, diff_markdown
+    from generator.pipeline import diff_revisions
 
     try:
-        config = obj.config()
-        result = compare(config.root, load_schemas(config.schema_dir, config.root), base, head)
+        result = diff_revisions(obj.config(), base, head)
     except PlaybookError as error:  # includes GitUnavailable: no git, an unknown revision
         _fail_usage(error)
         return

@@ -6,7 +6,7 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.checks.markdown import check_markdown
 from generator.checks.references import (
@@ -28,6 +28,9 @@ from generator.errors import ConfigError
 from generator.files import FileTooLarge, NotRegularFile, read_regular
 from generator.gcpause import collection_paused
 from generator.model import Entity, History, Issue, Playbook, Reference, Severity, SourceRef
+
+if TYPE_CHECKING:  # history is imported when a command needs it: validation does not
+    from generator.history.compare import PlaybookDiff
 
 LOADER_RULES = frozenset({
     "yaml-syntax", "yaml-duplicate-key", "yaml-alias", "yaml-tag", "yaml-depth", "yaml-key",
@@ -240,3 +243,11 @@ def load_history(config: Config, validation: Validation, since: str | None = Non
 
     names = history_names(validation.playbook)
     return read_history(config.root, validation.schemas, names, since=since)
+
+
+def diff_revisions(config: Config, base: str, head: str | None = None) -> PlaybookDiff:
+    """Give what a change does to the playbook: the merge base of `base` and `head` against
+    `head`, or against the working tree without `head` (raises GitUnavailable)."""
+    from generator.history.compare import compare
+
+    return compare(config.root, load_schemas(config.schema_dir, config.root), base, head)
