@@ -44,6 +44,10 @@ class Ctx:
             self._config = load_config(self.root)
         return self._config
 
+    def strict(self, flag: bool) -> bool:
+        """Tell whether warnings fail this run: `--strict`, or `strict = true` in the settings."""
+        return flag or self.config().strict
+
 
 def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
     """Print output that may hold content, paths or git data, with every hidden character shown."""
@@ -133,7 +137,7 @@ def validate(obj: Ctx, output_format: str, strict: bool, context: bool | None) -
     validation = validated(obj)
     show_context = sys.stdout.isatty() if context is None else context
     echo(report(validation, output_format, obj.root, context=show_context), nl=False)
-    sys.exit(EXIT_INVALID if validation.failed(strict or obj.config().strict) else EXIT_OK)
+    sys.exit(EXIT_INVALID if validation.failed(obj.strict(strict)) else EXIT_OK)
 
 
 @cli.command()
@@ -264,7 +268,7 @@ def _prepare_site(obj: Ctx, strict: bool) -> tuple[Config, Any]:
 
     try:
         config = obj.config()
-        generated = prepare(config, strict or config.strict)
+        generated = prepare(config, obj.strict(strict))
     except PlaybookError as error:
         _fail_usage(error)
         raise  # unreachable: _fail_usage exits
@@ -315,8 +319,7 @@ def build(obj: Ctx, out: Path | None, strict: bool) -> None:
     from generator.site.build import build_site
 
     config, generated = _prepare_site(obj, strict)
-    strict = strict or config.strict
-    site = _site_step(lambda: build_site(config, generated, out, strict))
+    site = _site_step(lambda: build_site(config, generated, out, obj.strict(strict)))
     echo(f"Site built in {site}")
 
 
