@@ -21,7 +21,7 @@ from generator.checks.schema import check_schema, json_path
 from generator.codeowners import RULE as CODEOWNERS_RULE
 from generator.codeowners import check_codeowners, read_codeowners, render_codeowners
 from generator.config import Config
-from generator.content.discover import MAX_FILE_BYTES, discover
+from generator.content.discover import MAX_FILE_BYTES, Candidate, discover
 from generator.content.load import LoadedFile, load_file
 from generator.content.schemas import SchemaSet, load_schemas
 from generator.errors import ConfigError
@@ -68,64 +68,20 @@ def known_rules() -> frozenset[str]:
 
 def validate_playbook(config: Config) -> Validation:
     """Discover, parse, validate and link the playbook at `config.root`; write nothing."""
+    _check_disable(config.disable)
     with collection_paused():
-        return _validate(config)
-
-
-def _validate(config: Config) -> Validation:
-    switchable = frozenset(RULES) | WARNING_ONLY | REPOSITORY_RULES
-    unknown = sorted(config.disable - switchable)
-    if unknown:
-        raise ConfigError(
-            "cannot disable unknown or essential rule(s): "
-            + ", ".join(unknown)
-            + "; rules that can be disabled: "
-            + ", ".join(sorted(switchable))
+        schemas = load_schemas(config.schema_dir, config.root)
+        candidates, issues = discover(config.content_dir, config.root, schemas.specs)
+        files, unreadable = read_entries(candidates, schemas, config, issues)
+        playbook, link_issues = link_playbook(files, schemas)
+        issues.extend(link_issues)
+        context = Context(
+            locate=_locator(files),
+            files={k: f.rel for k, f in files.items()},
+            unreadable=unreadable,
         )
-    schemas = load_schemas(config.schema_dir, config.root)
-    candidates, issues = discover(config.content_dir, config.root, schemas.specs)
-    files: dict[str, LoadedFile] = {}
-    unreadable: dict[str, str] = {}
-    for candidate in candidates:
-        try:
-            # Read afresh, never blocking: the file may have been swapped for a pipe, or grown,
-            # since discovery listed it.
-            raw = read_regular(candidate.path, limit=MAX_FILE_BYTES)
-        except OSError as error:
-            issues.append(_unreadable(candidate.rel, error))
-            unreadable.setdefault(f"{candidate.kind}/{candidate.stem}", candidate.rel)
-            continue
-        loaded, problems = load_file(candidate, raw)
-        issues.extend(problems)
-        if loaded is None:
-            unreadable.setdefault(f"{candidate.kind}/{candidate.stem}", candidate.rel)
-            continue
-        key = f"{loaded.kind}/{loaded.id}"
-        if key in files:
-            issues.append(
-                Issue(
-                    SourceRef(loaded.rel),
-                    Severity.ERROR,
-                    "id-duplicate",
-                    f"'{loaded.id}' is also the id of {files[key].rel}",
-                    "ids are unique within a kind: rename or remove one of the files",
-                )
-            )
-            continue
-        kind = schemas.kinds[loaded.kind]
-        issues.extend(check_schema(loaded, kind))
-        issues.extend(check_markdown(loaded, kind, refuse_html=config.html == "refuse"))
-        files[key] = loaded
-    playbook, link_issues = link_playbook(files, schemas)
-    issues.extend(link_issues)
-    context = Context(
-        locate=_locator(files), files={k: f.rel for k, f in files.items()}, unreadable=unreadable
-    )
-    issues.extend(run_rules(playbook, context, config.disable))
-    # An unreadable entry has no owners to list: compare only once every entry loads, or the
-    # hint (regenerate) would drop that entry's owners.
-    if CODEOWNERS_RULE not in config.disable and not any(i.rule in LOADER_RULES for i in issues):
-        issues.extend(check_codeowners(read_codeowners(config.root), render_codeowners(playbook)))
+        issues.extend(run_rules(playbook, context, config.disable))
+        issues.extend(_codeowners_issues(config, playbook, issues))
     kept = [i for i in issues if i.rule not in config.disable]
     return Validation(
         playbook=playbook,
@@ -133,6 +89,67 @@ def _validate(config: Config) -> Validation:
         schemas=schemas,
         files=MappingProxyType(files),
     )
+
+
+def _check_disable(disable: frozenset[str]) -> None:
+    switchable = frozenset(RULES) | WARNING_ONLY | REPOSITORY_RULES
+    unknown = sorted(disable - switchable)
+    if unknown:
+        raise ConfigError(
+            "cannot disable unknown or essential rule(s): "
+            + ", ".join(unknown)
+            + "; rules that can be disabled: "
+            + ", ".join(sorted(switchable))
+        )
+
+
+def read_entries(
+    candidates: list[Candidate], schemas: SchemaSet, config: Config, issues: list[Issue]
+) -> tuple[dict[str, LoadedFile], dict[str, str]]:
+    """Give each readable entry by `kind/id`, checked against its schema, and the `kind/id`s of
+    those that could not be read; the problems found are added to `issues`."""
+    files: dict[str, LoadedFile] = {}
+    unreadable: dict[str, str] = {}
+    for candidate in candidates:
+        key = f"{candidate.kind}/{candidate.stem}"
+        try:
+            # Read afresh, never blocking: the file may have been swapped for a pipe, or grown,
+            # since discovery listed it.
+            raw = read_regular(candidate.path, limit=MAX_FILE_BYTES)
+        except OSError as error:
+            issues.append(_unreadable(candidate.rel, error))
+            unreadable.setdefault(key, candidate.rel)
+            continue
+        loaded, problems = load_file(candidate, raw)
+        issues.extend(problems)
+        if loaded is None:
+            unreadable.setdefault(key, candidate.rel)
+        elif key in files:
+            issues.append(_duplicate(loaded, files[key]))
+        else:
+            kind = schemas.kinds[loaded.kind]
+            issues.extend(check_schema(loaded, kind))
+            issues.extend(check_markdown(loaded, kind, refuse_html=config.html == "refuse"))
+            files[key] = loaded
+    return files, unreadable
+
+
+def _duplicate(loaded: LoadedFile, first: LoadedFile) -> Issue:
+    return Issue(
+        SourceRef(loaded.rel),
+        Severity.ERROR,
+        "id-duplicate",
+        f"'{loaded.id}' is also the id of {first.rel}",
+        "ids are unique within a kind: rename or remove one of the files",
+    )
+
+
+def _codeowners_issues(config: Config, playbook: Playbook, issues: list[Issue]) -> list[Issue]:
+    # An unreadable entry has no owners to list: compare only once every entry loads, or the
+    # hint (regenerate) would drop that entry's owners.
+    if CODEOWNERS_RULE in config.disable or any(i.rule in LOADER_RULES for i in issues):
+        return []
+    return check_codeowners(read_codeowners(config.root), render_codeowners(playbook))
 
 
 def _unreadable(rel: str, error: OSError) -> Issue:
