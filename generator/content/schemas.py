@@ -169,8 +169,8 @@ def _kind_schema(
         spec=spec,
         schema=inlined,
         source=document,
-        ref_fields=tuple(_ref_fields(inlined, inlined, ())),
-        markdown_fields=tuple(_markdown_fields(inlined, inlined, ())),
+        ref_fields=tuple(_ref_fields(inlined)),
+        markdown_fields=tuple(_markdown_fields(inlined)),
         validator=validator,
     )
 
@@ -311,29 +311,28 @@ MAX_PATTERN = 32
 """Content nests no deeper than YAML's depth limit, so a recursive schema is walked that far."""
 
 
-def _ref_fields(
-    schema: Mapping[str, Any], node: Mapping[str, Any], pattern: Pattern
-) -> Iterator[RefField]:
+def field_nodes(
+    schema: Mapping[str, Any], node: Mapping[str, Any], pattern: Pattern = ()
+) -> Iterator[tuple[Pattern, Mapping[str, Any]]]:
+    """Give (pattern, subschema) for every place a value can sit, the root first."""
     if len(pattern) > MAX_PATTERN:
         return
     node = resolve(schema, node)
-    target = node.get("x-playbook-ref")
-    if isinstance(target, str):
-        yield RefField(pattern, target)
+    yield pattern, node
     for step, sub in children(schema, node):
-        yield from _ref_fields(schema, sub, (*pattern, step))
+        yield from field_nodes(schema, sub, (*pattern, step))
 
 
-def _markdown_fields(
-    schema: Mapping[str, Any], node: Mapping[str, Any], pattern: Pattern
-) -> Iterator[Pattern]:
-    if len(pattern) > MAX_PATTERN:
-        return
-    node = resolve(schema, node)
-    if node.get("contentMediaType") == "text/markdown":
-        yield pattern
-    for step, sub in children(schema, node):
-        yield from _markdown_fields(schema, sub, (*pattern, step))
+def _ref_fields(schema: Mapping[str, Any]) -> Iterator[RefField]:
+    for pattern, node in field_nodes(schema, schema):
+        if isinstance(target := node.get("x-playbook-ref"), str):
+            yield RefField(pattern, target)
+
+
+def _markdown_fields(schema: Mapping[str, Any]) -> Iterator[Pattern]:
+    for pattern, node in field_nodes(schema, schema):
+        if node.get("contentMediaType") == "text/markdown":
+            yield pattern
 
 
 def schema_at(
