@@ -153,17 +153,46 @@ def steps_roles_in_raci(pb: Playbook, ctx: Context) -> Iterator[Issue]:
                 )
 
 
-@rule("raci-owner", "a process's owner role is Accountable or Responsible in its RACI")
-def owner_in_raci(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+@rule(
+    "step-role-responsible",
+    "whoever performs a step is Responsible or Accountable in the process's RACI",
+)
+def step_roles_do_the_work(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    for process in pb.of_kind("processes"):
+        raci = process.fields.get("raci")
+        steps = process.fields.get("steps")
+        if not isinstance(raci, dict) or not isinstance(steps, list):
+            continue
+        for index, step in enumerate(steps):
+            role = step.get("role") if isinstance(step, dict) else None
+            # A role missing from the RACI altogether is raci-step-role's finding.
+            letter = raci.get(role) if isinstance(role, str) else None
+            if letter in ("C", "I"):
+                yield Issue(
+                    ctx.locate(process.key, ("steps", index, "role"), False),
+                    Severity.WARNING,
+                    "step-role-responsible",
+                    f"steps[{index}].role: '{role}' does this step"
+                    f" but is only {letter} in the RACI",
+                    f"whoever does the work is Responsible: set `{role}: R` under raci,"
+                    " or give the step to a role that is R or A",
+                )
+
+
+@rule("raci-owner", "a process's owner role is the Accountable role in its RACI")
+def owner_is_accountable(pb: Playbook, ctx: Context) -> Iterator[Issue]:
     for process in pb.of_kind("processes"):
         raci, owner = process.fields.get("raci"), process.fields.get("owner")
-        if isinstance(raci, dict) and isinstance(owner, str) and raci.get(owner) not in ("A", "R"):
+        if isinstance(raci, dict) and isinstance(owner, str) and raci.get(owner) != "A":
+            found = raci.get(owner)
             yield Issue(
                 ctx.locate(process.key, ("owner",), False),
                 Severity.WARNING,
                 "raci-owner",
-                f"owner: '{owner}' owns the process but is not A or R in its RACI",
-                f"set `{owner}: A` (or R) under raci, or change the owner",
+                f"owner: '{owner}' owns the process but is "
+                + (f"{found}, not A, in its RACI" if found else "not in its RACI"),
+                f"the owner answers for the outcome: set `{owner}: A` under raci"
+                " (and the former A to R, C or I), or make the Accountable role the owner",
             )
 
 
