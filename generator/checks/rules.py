@@ -196,6 +196,50 @@ def owner_is_accountable(pb: Playbook, ctx: Context) -> Iterator[Issue]:
             )
 
 
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _target_contradiction(fields: Mapping[str, object]) -> tuple[str, str] | None:
+    """Give (field, reason) when a metric's target, range and threshold disagree."""
+    bounds = fields.get("healthy_range")
+    low = _number(bounds.get("min")) if isinstance(bounds, dict) else None
+    high = _number(bounds.get("max")) if isinstance(bounds, dict) else None
+    target, threshold = _number(fields.get("target")), _number(fields.get("review_threshold"))
+    direction = fields.get("direction")
+    if low is not None and high is not None and low > high:
+        return "healthy_range", f"min {low:g} is above max {high:g}"
+    if target is not None and (
+        (low is not None and target < low) or (high is not None and target > high)
+    ):
+        return "target", f"{target:g} lies outside the healthy range"
+    if threshold is None:
+        return None
+    if direction == "target":
+        return "review_threshold", "a `target` metric is reviewed when it leaves its range"
+    if direction == "up" and low is not None and threshold > low:
+        return "review_threshold", f"{threshold:g} is inside the healthy range, not below it"
+    if direction == "down" and high is not None and threshold < high:
+        return "review_threshold", f"{threshold:g} is inside the healthy range, not above it"
+    return None
+
+
+@rule("metric-targets", "a metric's target, healthy range and review threshold agree")
+def metric_targets_agree(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    for metric in pb.of_kind("metrics"):
+        found = _target_contradiction(metric.fields)
+        if found is not None:
+            field_name, reason = found
+            yield Issue(
+                ctx.locate(metric.key, (field_name,), False),
+                Severity.WARNING,
+                "metric-targets",
+                f"{field_name}: {reason}",
+                "put the target inside the healthy range and the review threshold"
+                " beyond it on the bad side",
+            )
+
+
 @rule("reports-to-cycle", "role reporting lines form a tree")
 def reporting_lines_are_a_tree(pb: Playbook, ctx: Context) -> Iterator[Issue]:
     roles = pb.entities.get("roles", {})
