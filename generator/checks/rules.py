@@ -196,6 +196,48 @@ def owner_is_accountable(pb: Playbook, ctx: Context) -> Iterator[Issue]:
             )
 
 
+def _templates_used(process: Entity) -> list[str]:
+    """Give the templates a process names, in its `templates` list or in any step, once each."""
+    named = process.fields.get("templates")
+    used = [t for t in named if isinstance(t, str)] if isinstance(named, list) else []
+    steps = process.fields.get("steps")
+    for step in steps if isinstance(steps, list) else []:
+        in_step = step.get("templates") if isinstance(step, dict) else None
+        used += [t for t in in_step or [] if isinstance(t, str)]
+    return list(dict.fromkeys(used))
+
+
+@rule("template-process", "a process and the templates it uses name each other")
+def templates_and_processes_agree(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    templates = pb.entities.get("templates", {})
+    listed = {
+        tid: [p for p in t.fields.get("processes") or [] if isinstance(p, str)]
+        for tid, t in templates.items()
+    }
+    for process in pb.of_kind("processes"):
+        for tid in _templates_used(process):
+            if tid in listed and process.id not in listed[tid]:
+                has_list = "processes" in templates[tid].fields
+                yield Issue(
+                    ctx.locate(f"templates/{tid}", ("processes",) if has_list else (), has_list),
+                    Severity.WARNING,
+                    "template-process",
+                    f"processes: the process '{process.id}' uses this template but is not listed",
+                    f"add `{process.id}` to the template's `processes`",
+                )
+    for tid, process_ids in listed.items():
+        for index, pid in enumerate(process_ids):
+            user = pb.get("processes", pid)
+            if user is not None and tid not in _templates_used(user):
+                yield Issue(
+                    ctx.locate(f"templates/{tid}", ("processes", index), False),
+                    Severity.WARNING,
+                    "template-process",
+                    f"processes[{index}]: '{pid}' is listed but does not use this template",
+                    f"add `{tid}` to the process's `templates` (or a step's), or remove it here",
+                )
+
+
 def _number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
