@@ -350,6 +350,10 @@ class _Writer:
             lines.append("    description: " + self.block(self.paragraph(1 + step), 6))
             lines.append(f"    tools: {self.flow(self.some('tools', 2))}")
         lines += self.refs("metrics", "metrics", 2)
+        templates = self.ids["templates"]
+        if templates:
+            # Process j uses template j mod T, and that template lists it (rule template-process).
+            lines.append(f"templates: [{templates[index % len(templates)]}]")
         lines += self.refs("related_processes", "processes", 2, avoid=entity_id)
         return lines
 
@@ -387,7 +391,8 @@ class _Writer:
     def templates(self, entity_id: str, index: int) -> list[str]:
         lines = self.head("templates", entity_id)
         lines.append(f"owner: {self.some('roles', 1)[0]}")
-        lines += self.refs("processes", "processes", 2)
+        users = self.ids["processes"][index :: len(self.ids["templates"])]
+        lines += [f"processes: {self.flow(users)}"] if users else []
         return lines
 
     def guides(self, entity_id: str, index: int) -> list[str]:

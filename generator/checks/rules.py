@@ -155,17 +155,132 @@ def steps_roles_in_raci(pb: Playbook, ctx: Context) -> Iterator[Issue]:
                 )
 
 
-@rule("raci-owner", "a process's owner role is Accountable or Responsible in its RACI")
-def owner_in_raci(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+@rule(
+    "step-role-responsible",
+    "whoever performs a step is Responsible or Accountable in the process's RACI",
+)
+def step_roles_do_the_work(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    for process in pb.of_kind("processes"):
+        raci = process.fields.get("raci")
+        steps = process.fields.get("steps")
+        if not isinstance(raci, dict) or not isinstance(steps, list):
+            continue
+        for index, step in enumerate(steps):
+            role = step.get("role") if isinstance(step, dict) else None
+            # A role missing from the RACI altogether is raci-step-role's finding.
+            letter = raci.get(role) if isinstance(role, str) else None
+            if letter in ("C", "I"):
+                yield Issue(
+                    ctx.locate(process.key, ("steps", index, "role"), False),
+                    Severity.WARNING,
+                    "step-role-responsible",
+                    f"steps[{index}].role: '{role}' does this step"
+                    f" but is only {letter} in the RACI",
+                    f"whoever does the work is Responsible: set `{role}: R` under raci,"
+                    " or give the step to a role that is R or A",
+                )
+
+
+@rule("raci-owner", "a process's owner role is the Accountable role in its RACI")
+def owner_is_accountable(pb: Playbook, ctx: Context) -> Iterator[Issue]:
     for process in pb.of_kind("processes"):
         raci, owner = process.fields.get("raci"), process.fields.get("owner")
-        if isinstance(raci, dict) and isinstance(owner, str) and raci.get(owner) not in ("A", "R"):
+        if isinstance(raci, dict) and isinstance(owner, str) and raci.get(owner) != "A":
+            found = raci.get(owner)
             yield Issue(
                 ctx.locate(process.key, ("owner",), False),
                 Severity.WARNING,
                 "raci-owner",
-                f"owner: '{owner}' owns the process but is not A or R in its RACI",
-                f"set `{owner}: A` (or R) under raci, or change the owner",
+                f"owner: '{owner}' owns the process but is "
+                + (f"{found}, not A, in its RACI" if found else "not in its RACI"),
+                f"the owner answers for the outcome: set `{owner}: A` under raci"
+                " (and the former A to R, C or I), or make the Accountable role the owner",
+            )
+
+
+def _templates_used(process: Entity) -> list[str]:
+    """Give the templates a process names, in its `templates` list or in any step, once each."""
+    named = process.fields.get("templates")
+    used = [t for t in named if isinstance(t, str)] if isinstance(named, list) else []
+    steps = process.fields.get("steps")
+    for step in steps if isinstance(steps, list) else []:
+        in_step = step.get("templates") if isinstance(step, dict) else None
+        used += [t for t in in_step or [] if isinstance(t, str)]
+    return list(dict.fromkeys(used))
+
+
+@rule("template-process", "a process and the templates it uses name each other")
+def templates_and_processes_agree(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    templates = pb.entities.get("templates", {})
+    listed = {
+        tid: [p for p in t.fields.get("processes") or [] if isinstance(p, str)]
+        for tid, t in templates.items()
+    }
+    for process in pb.of_kind("processes"):
+        for tid in _templates_used(process):
+            if tid in listed and process.id not in listed[tid]:
+                has_list = "processes" in templates[tid].fields
+                yield Issue(
+                    ctx.locate(f"templates/{tid}", ("processes",) if has_list else (), has_list),
+                    Severity.WARNING,
+                    "template-process",
+                    f"processes: the process '{process.id}' uses this template but is not listed",
+                    f"add `{process.id}` to the template's `processes`",
+                )
+    for tid, process_ids in listed.items():
+        for index, pid in enumerate(process_ids):
+            user = pb.get("processes", pid)
+            if user is not None and tid not in _templates_used(user):
+                yield Issue(
+                    ctx.locate(f"templates/{tid}", ("processes", index), False),
+                    Severity.WARNING,
+                    "template-process",
+                    f"processes[{index}]: '{pid}' is listed but does not use this template",
+                    f"add `{tid}` to the process's `templates` (or a step's), or remove it here",
+                )
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _target_contradiction(fields: Mapping[str, object]) -> tuple[str, str] | None:
+    """Give (field, reason) when a metric's target, range and threshold disagree."""
+    bounds = fields.get("healthy_range")
+    low = _number(bounds.get("min")) if isinstance(bounds, dict) else None
+    high = _number(bounds.get("max")) if isinstance(bounds, dict) else None
+    target, threshold = _number(fields.get("target")), _number(fields.get("review_threshold"))
+    direction = fields.get("direction")
+    if low is not None and high is not None and low > high:
+        return "healthy_range", f"min {low:g} is above max {high:g}"
+    if target is not None and (
+        (low is not None and target < low) or (high is not None and target > high)
+    ):
+        return "target", f"{target:g} lies outside the healthy range"
+    if threshold is None:
+        return None
+    if direction == "target":
+        return "review_threshold", "a `target` metric is reviewed when it leaves its range"
+    if direction == "up" and low is not None and threshold > low:
+        return "review_threshold", f"{threshold:g} is inside the healthy range, not below it"
+    if direction == "down" and high is not None and threshold < high:
+        return "review_threshold", f"{threshold:g} is inside the healthy range, not above it"
+    return None
+
+
+@rule("metric-targets", "a metric's target, healthy range and review threshold agree")
+def metric_targets_agree(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    for metric in pb.of_kind("metrics"):
+        found = _target_contradiction(metric.fields)
+        if found is not None:
+            field_name, reason = found
+            yield Issue(
+                ctx.locate(metric.key, (field_name,), False),
+                Severity.WARNING,
+                "metric-targets",
+                f"{field_name}: {reason}",
+                "put the target inside the healthy range and the review threshold"
+                " beyond it on the bad side",
             )
 
 
