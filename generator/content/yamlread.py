@@ -160,6 +160,7 @@ _SYNTAX_HINTS = (
 _NESTING_ERROR = "maximum nesting depth"
 """libyaml 0.2.6 and later stop at 1,000 levels with this message, before any event."""
 _DEPTH_HINT = "flatten the structure; playbook fields nest a few levels at most"
+_LIMIT_RULES = frozenset({"yaml-depth", "yaml-size"})
 
 
 def _hint_for(message: str) -> str:
@@ -181,14 +182,20 @@ def compose(text: str) -> Node | None:
 
 def read_yaml(text: str) -> YamlDocument:
     """Give the plain value of a YAML text, with every problem located, never raising."""
-    doc = YamlDocument()
     if text and not text.endswith("\n"):
-        # libyaml drops the last line of a block text that ends the file without a line break.
+        last = text[text.rfind("\n") + 1 :]
+        if not last.strip(" \t"):
+            return _ending_in_spaces(text, len(last))
+        # libyaml drops the line break of a block text's last line at the end of the file.
         text += "\n"
-    early = _line_separator(text) or _scan_events(text)
-    if early:
-        doc.problems += early
+    doc = YamlDocument()
+    separator = _line_separator(text)
+    if separator:
+        doc.problems.append(separator)
         return doc
+    doc.problems += _scan_events(text)
+    if any(problem.rule in _LIMIT_RULES for problem in doc.problems):
+        return doc  # composing would cost seconds or recurse too deep
     try:
         root = compose(text)
     except yaml.MarkedYAMLError as error:
@@ -207,14 +214,35 @@ def read_yaml(text: str) -> YamlDocument:
             or YamlProblem(1, 1, "yaml-depth", "nesting is too deep to read", _DEPTH_HINT)
         )
         return doc
+    refused = bool(doc.problems)  # anchors or tags, which building would report again
     doc.problems += _token_problems(text)
-    if root is not None:
+    if root is not None and not refused:
         # An alias is written `*name`: without a `*` no node can be met twice.
         value = _Builder(doc, text, aliases="*" in text).build(root, (), 0, -1)
         if not doc.problems:
             doc.value = value
     doc.problems.sort(key=lambda p: (p.line, p.column))
     return doc
+
+
+def _ending_in_spaces(text: str, spaces: int) -> YamlDocument:
+    """Read a text whose last line is spaces without a line break, if that line means nothing.
+
+    In a block text at the end of the file it may be text to YAML 1.2, and libyaml reads it
+    otherwise either way; so it is read with and without that line, and refused if they differ.
+    """
+    trimmed = read_yaml(text[:-spaces])
+    if repr(read_yaml(text + "\n").value) == repr(trimmed.value):
+        return trimmed
+    line = text.count("\n") + 1
+    problem = YamlProblem(
+        line,
+        1,
+        "yaml-syntax",
+        "the file ends in a line of spaces, which YAML readers read differently here",
+        "delete the spaces at the end of the file, or end it with a line break",
+    )
+    return YamlDocument(problems=[problem])
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError) -> YamlProblem:
@@ -242,30 +270,29 @@ def _nesting_problem(text: str, error: yaml.YAMLError) -> YamlProblem | None:
 _LINE_SEPARATORS = ("\x85", "\u2028", "\u2029")
 
 
-def _line_separator(text: str) -> list[YamlProblem]:
+def _line_separator(text: str) -> YamlProblem | None:
     """Refuse NEL, LS and PS: line breaks to libyaml (YAML 1.1), ordinary text to YAML 1.2."""
     for char in _LINE_SEPARATORS:
         # For ASCII and Latin-1 texts this is a constant-time test, not a scan.
         offset = text.find(char)
         if offset >= 0:
             line, column = _offset_position(text, offset)
-            return [
-                YamlProblem(
-                    line,
-                    column,
-                    "yaml-syntax",
-                    f"the invisible character U+{ord(char):04X} is a line break to some YAML"
-                    " readers and text to others",
-                    "delete it, or use an ordinary line break",
-                )
-            ]
-    return []
+            return YamlProblem(
+                line,
+                column,
+                "yaml-syntax",
+                f"the invisible character U+{ord(char):04X} is a line break to some YAML"
+                " readers and text to others",
+                "delete it, or use an ordinary line break",
+            )
+    return None
 
 
 _DEEP_INDENT = "\n" + " " * (2 * MAX_DEPTH)
 _DEEP_DASHES = "- " * 8
-_PROPERTY = re.compile(r"(?:^|[\s\[\]{},:?])[!&]")
-"""Where a tag (`!`) or an anchor (`&`) may start: after a space, an indicator or a line start."""
+_PROPERTY = re.compile(r"(?:^|[\s\[\]{},:?\"'])[!&]")
+"""Where a tag (`!`) or an anchor (`&`) may start: at a line start, after a space, an indicator
+or a closing quote. Anywhere else libyaml reads `!` and `&` as text or refuses them."""
 
 
 def _looks_deep(text: str) -> bool:
@@ -287,7 +314,7 @@ def _has_properties(text: str) -> bool:
 
 
 def _scan_events(text: str) -> list[YamlProblem]:
-    """Give the problems only the event stream shows: limits, anchors, tags and directives.
+    """Give the problems only the event stream shows: limits crossed, anchors and tags.
 
     libyaml composes recursively: thousands of brackets cost seconds and end in a
     RecursionError with no position; building a node costs about 8 µs, so a 1 MB list of
@@ -368,19 +395,8 @@ def _event_problems(
 
 
 def _property_problems(event: yaml.Event) -> list[YamlProblem]:
-    """Refuse an event's anchor, its tag unless it is the node's own, and any directive."""
+    """Refuse an event's anchor, and its tag unless it is the one the node has anyway."""
     problems: list[YamlProblem] = []
-    if isinstance(event, yaml.DocumentStartEvent):
-        if event.version or event.tags:
-            problems.append(
-                _problem_at(
-                    event,
-                    "yaml-directive",
-                    "directives (`%YAML`, `%TAG`) are not allowed",
-                    "remove the line starting with `%`; playbook files are plain YAML 1.2",
-                )
-            )
-        return problems
     if not isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
         return problems  # aliases need an anchor, which is refused where it is written
     anchor = event.anchor
@@ -607,6 +623,14 @@ class _Builder:
         not: a comment without a space (`>#`), blank lines longer than the first text line."""
         lines = self.source_lines()
         header = lines[node.start_mark.line][node.start_mark.column :]
+        if node.start_mark.column <= block_column:
+            self.problem(
+                node,
+                "yaml-syntax",
+                f"this `{header[0]}` text is not indented past the field it belongs to",
+                f"put `{header[0]}` on the line of its field (`name: {header[0]}`)",
+            )
+            return
         if _BLOCK_HEADER.match(header) is None:
             self.problem(
                 node,
@@ -616,13 +640,34 @@ class _Builder:
             )
             return
         if any(char.isdigit() for char in header[:3]):
+            if node.value and not node.value.strip(" \n"):
+                # Spaces past an explicit indentation are text to libyaml and the YAML 1.2
+                # grammar, but an empty text to the editor's reader.
+                self.problem(
+                    node,
+                    "yaml-syntax",
+                    "a block text of nothing but spaces is read differently by YAML readers",
+                    'write it as a quoted text, e.g. "  "',
+                )
             return  # an explicit indentation: longer blank lines are text
         longest = 0
         for number in range(node.start_mark.line + 1, len(lines)):
             line = lines[number]
             spaces = len(line) - len(line.lstrip(" "))
             if spaces < len(line):
-                if block_column < spaces < longest:
+                if block_column < 0 and spaces == 0 and line.startswith("#"):
+                    # Text to YAML 1.2 at the top level, where a block text needs no indent;
+                    # libyaml ends the text there and takes the line for a comment.
+                    self.doc.problems.append(
+                        YamlProblem(
+                            number + 1,
+                            1,
+                            "yaml-syntax",
+                            "this line is text to YAML 1.2 and a comment to libyaml",
+                            "indent the text under `|` or `>`, or quote it",
+                        )
+                    )
+                elif block_column < spaces < longest:
                     self.doc.problems.append(
                         YamlProblem(
                             number + 1,
@@ -674,6 +719,8 @@ class _Builder:
                 )
                 continue
             key = key_node.value
+            if key_node.style:
+                self.check_styled(key_node, block_column)
             if key_node.tag == PLAIN:
                 if key == "<<":
                     self.problem(
