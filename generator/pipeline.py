@@ -30,7 +30,7 @@ from generator.model import Entity, History, Issue, Playbook, Reference, Severit
 
 LOADER_RULES = frozenset({
     "yaml-syntax", "yaml-duplicate-key", "yaml-alias", "yaml-tag", "yaml-depth", "yaml-key",
-    "yaml-directive",
+    "yaml-directive", "yaml-number",
     "yaml-root", "encoding", "file-too-large", "file-extension", "file-symlink", "file-unreadable",
     "too-many-files", "frontmatter-missing", "frontmatter-unclosed", "id-format", "id-duplicate",
     "schema", "unknown-field", "link-unsafe", "markdown-depth", "markdown-size", "html-raw",

@@ -115,6 +115,11 @@ REFUSED: list[tuple[str, str, str | tuple[str, ...], tuple[int, int] | None]] = 
     ("null key", "~: a\n", "yaml-key", (1, 1)),
     ("list as key", "? [a, b]\n: c\n", "yaml-key", (1, 3)),
     ("duplicate key, quoted once", 'a: 1\n"a": 2\n', "yaml-duplicate-key", (2, 1)),
+    # Integers a reader whose numbers are doubles (the editor's) would round.
+    ("integer past 2**53", "n: 9007199254740992\n", "yaml-number", (1, 4)),
+    ("negative integer past 2**53", "n: [-9007199254740993]\n", "yaml-number", (1, 5)),
+    ("hex integer past 2**53", "n: 0x20000000000000\n", "yaml-number", (1, 4)),
+    ("integer of 5,000 digits", "n: " + "7" * 5_000 + "\n", "yaml-number", (1, 4)),
     # Characters YAML 1.1 readers take for line breaks, and control characters.
     ("next line character", "a: x\x85y\n", "yaml-syntax", (1, 5)),
     ("line separator", "a: x\u2028y\n", "yaml-syntax", (1, 5)),
@@ -146,6 +151,9 @@ INF = float("inf")
 READ: list[tuple[str, str, Any]] = [
     ("decimal and octal-looking ints", "n: [0, -0, +1, 007, 0755]\n", [0, 0, 1, 7, 755]),
     ("octal and hex ints", "n: [0o17, 0x1F, 0x1f]\n", [15, 31, 31]),
+    ("the largest ints every reader reads alike",
+     "n: [9007199254740991, -9007199254740991, 0x1FFFFFFFFFFFFF, 000000000000000000001]\n",
+     [2**53 - 1, -(2**53 - 1), 2**53 - 1, 1]),
     ("floats", "n: [1., .5, -.5, +1.5, 1e3, 1E3, 1e+3, 2.5e-3, 1.e3, 01.50]\n",
      [1.0, 0.5, -0.5, 1.5, 1000.0, 1000.0, 1000.0, 0.0025, 1000.0, 1.5]),
     ("infinities", "n: [.inf, .Inf, .INF, -.inf, +.inf, -.Inf]\n",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,10 +60,15 @@ _SPECIAL_FLOATS = {
     },
     **{nan: float("nan") for nan in (".nan", ".NaN", ".NAN")},
 }
+UNSAFE_INTEGER = 2**53
+"""Integers from here on (and down from its negative) are rounded by readers whose numbers are
+doubles, as the editor's are: 2**53 + 1 reads as 2**53."""
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 _KEYWORDS = _NULL | _TRUE | _FALSE
+_NOT_NAMES = _KEYWORDS | {"<<"}
+"""Plain keys that are not names, besides numbers: null, booleans and the merge key."""
 _SPECIAL_STARTS = frozenset("+-.0123456789?:")
 """What a number, or a lone indicator taken for text, can start with."""
 _LONE_INDICATORS = frozenset({"-", "?", ":"})
@@ -422,19 +427,35 @@ def _property_problems(event: yaml.Event) -> list[YamlProblem]:
     return problems
 
 
-def _glued(text: str, char: str, offset: int) -> list[int]:
-    """Give the offsets of `char` where the character `offset` away from it is not a space.
+_TOKEN_ENDS = frozenset("\"'[]{},:?")
+"""What a token can end with right before a `#`. A plain text takes a `#` after a letter, as
+in `C#` or a link's `#part`, as text; a block text's `|#` is checked where it is built."""
+_BEFORE_KEY = frozenset(" \t\n[{,")
+"""What can stand before a `?` that libyaml takes for a key: a `?` inside a word is text."""
 
-    A `find` per occurrence: files have one or two `#` (the modeline), and a regex over every
-    file costs more than that."""
+
+def _glued_comments(text: str) -> list[int]:
+    """Give the offsets of the `#`s right after a token's last character.
+
+    A `find` per `#`: files have one or two (the modeline), and a regex over every file costs
+    more than that."""
     found = []
-    at = text.find(char)
+    at = text.find("#")
     while at >= 0:
-        near = at + offset
-        if 0 <= near < len(text) and not text[near].isspace():
+        if at and text[at - 1] in _TOKEN_ENDS:
             found.append(at)
-        at = text.find(char, at + 1)
+        at = text.find("#", at + 1)
     return found
+
+
+def _glued_key(text: str) -> bool:
+    """Tell whether a `?` that starts a token is followed by something other than a space."""
+    at = text.find("?")
+    while at >= 0:
+        if (at == 0 or text[at - 1] in _BEFORE_KEY) and not text[at + 1 : at + 2].isspace():
+            return True
+        at = text.find("?", at + 1)
+    return False
 
 
 def _token_problems(text: str) -> list[YamlProblem]:
@@ -442,11 +463,11 @@ def _token_problems(text: str) -> list[YamlProblem]:
     directives. libyaml accepts all three; YAML 1.2 refuses the first and reads the second as
     the text `?x`.
 
-    Only texts with a `#` after a non-space, a `?` before one or a line starting with `%` pay
-    for this scan: `#` inside words and links is common, the rest rare.
+    Only texts with a `#` right after a quote, bracket or comma, a `?` before a non-space or a
+    line starting with `%` pay for this scan.
     """
-    glued = _glued(text, "#", -1)
-    keys = bool(_glued(text, "?", 1))
+    glued = _glued_comments(text)
+    keys = _glued_key(text)
     directives = text.startswith("%") or "\n%" in text
     if not glued and not keys and not directives:
         return []
@@ -516,19 +537,18 @@ def _offset_position(text: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
-_BLOCK_HEADER = re.compile(r"[|>](?:[1-9][-+]?|[-+][1-9]?)?(?:[ \t]|\Z)")
+_BLOCK_HEADER = re.compile(r"[|>](?:([1-9])[-+]?|[-+]([1-9])?)?(?:[ \t]|\Z)")
 _BLOCK = frozenset({"|", ">"})
 
 
 class _Builder:
     """Turns a node tree into dicts, lists and scalars, refusing what playbook files never need."""
 
-    __slots__ = ("aliases", "doc", "lines", "reported", "seen", "text")
+    __slots__ = ("aliases", "doc", "reported", "seen", "text")
 
     def __init__(self, doc: YamlDocument, text: str, aliases: bool = True) -> None:
         self.doc = doc
         self.text = text
-        self.lines: list[str] | None = None
         self.aliases = aliases
         self.seen: set[int] = set()
         self.reported: set[int] = set()
@@ -536,11 +556,6 @@ class _Builder:
     def problem(self, node: Node, rule: str, message: str, hint: str) -> None:
         mark = node.start_mark
         self.doc.problems.append(YamlProblem(mark.line + 1, mark.column + 1, rule, message, hint))
-
-    def source_lines(self) -> list[str]:
-        if self.lines is None:
-            self.lines = self.text.split("\n")
-        return self.lines
 
     def build(self, node: Node, pointer: Pointer, depth: int, block_column: int) -> Any:
         """Give the value of `node`; `block_column` is where the entries of the innermost block
@@ -575,8 +590,12 @@ class _Builder:
             )
             return None
         if isinstance(node, ScalarNode):
-            if node.style:  # plain scalars have none ('' from libyaml, None from Python)
-                self.check_styled(node, block_column)
+            style = node.style  # plain scalars have none ('' from libyaml, None from Python)
+            if style:
+                if style in _BLOCK:
+                    self.check_block_text(node, block_column)
+                elif block_column >= 0 and node.start_mark.line != node.end_mark.line:
+                    self.check_continuation(node, block_column, flow=False)
             return self.scalar(node, pointer)
         assert isinstance(node, (SequenceNode, MappingNode))
         if not node.flow_style:
@@ -590,7 +609,8 @@ class _Builder:
             ]
         return self.mapping(node, pointer, depth, block_column)
 
-    def check_styled(self, node: ScalarNode, block_column: int) -> None:
+    def check_key(self, node: ScalarNode, block_column: int) -> None:
+        """Check a quoted or block-text key as any such text is checked."""
         if node.style in _BLOCK:
             self.check_block_text(node, block_column)
         elif block_column >= 0 and node.start_mark.line != node.end_mark.line:
@@ -599,9 +619,8 @@ class _Builder:
     def check_continuation(self, node: Node, block_column: int, *, flow: bool) -> None:
         """Refuse the lines of a quoted text or bracketed list that are not indented past the
         block they are in: libyaml reads them, YAML 1.2 does not (`key: "a⏎b"`)."""
-        lines = self.source_lines()
-        for number in range(node.start_mark.line + 1, node.end_mark.line + 1):
-            line = lines[number]
+        lines = _lines_after(self.text, node.start_mark.index, node.end_mark.index)
+        for number, line in enumerate(lines, node.start_mark.line + 1):
             content = line.lstrip(" \t")
             if not content or (flow and content.startswith("#")):
                 continue  # empty lines and comment lines may be indented any way
@@ -621,8 +640,9 @@ class _Builder:
     def check_block_text(self, node: ScalarNode, block_column: int) -> None:
         """Refuse what libyaml reads in a `|` or `>` header or leading lines and YAML 1.2 does
         not: a comment without a space (`>#`), blank lines longer than the first text line."""
-        lines = self.source_lines()
-        header = lines[node.start_mark.line][node.start_mark.column :]
+        text = self.text
+        start = node.start_mark.index
+        header = text[start : text.find("\n", start)]  # the text ends with a line break
         if node.start_mark.column <= block_column:
             self.problem(
                 node,
@@ -631,7 +651,8 @@ class _Builder:
                 f"put `{header[0]}` on the line of its field (`name: {header[0]}`)",
             )
             return
-        if _BLOCK_HEADER.match(header) is None:
+        indicator = _BLOCK_HEADER.match(header)
+        if indicator is None:
             self.problem(
                 node,
                 "yaml-syntax",
@@ -639,7 +660,7 @@ class _Builder:
                 f"write `{header[0]} #...`",
             )
             return
-        if any(char.isdigit() for char in header[:3]):
+        if indicator.group(1) or indicator.group(2):
             if node.value and not node.value.strip(" \n"):
                 # Spaces past an explicit indentation are text to libyaml and the YAML 1.2
                 # grammar, but an empty text to the editor's reader.
@@ -651,8 +672,10 @@ class _Builder:
                 )
             return  # an explicit indentation: longer blank lines are text
         longest = 0
-        for number in range(node.start_mark.line + 1, len(lines)):
-            line = lines[number]
+        number, begin = node.start_mark.line, start + len(header) + 1
+        while begin < len(text):
+            number, end = number + 1, text.find("\n", begin)
+            line, begin = text[begin:end], end + 1
             spaces = len(line) - len(line.lstrip(" "))
             if spaces < len(line):
                 if block_column < 0 and spaces == 0 and line.startswith("#"):
@@ -696,6 +719,15 @@ class _Builder:
             return text
         else:
             value = _number(text)
+            if isinstance(value, int) and not -UNSAFE_INTEGER < value < UNSAFE_INTEGER:
+                self.problem(
+                    node,
+                    "yaml-number",
+                    f"the integer {text[:30]}{'...' if len(text) > 30 else ''} is too large"
+                    " for every YAML reader to read it alike",
+                    "quote it if it is a code or an identifier, or write it as a float (1.5e20)",
+                )
+                return None
             if value is None:
                 if text in _LONE_INDICATORS:
                     self.problem(
@@ -720,9 +752,9 @@ class _Builder:
                 continue
             key = key_node.value
             if key_node.style:
-                self.check_styled(key_node, block_column)
-            if key_node.tag == PLAIN:
-                if key == "<<":
+                self.check_key(key_node, block_column)
+            elif key in _NOT_NAMES or key[:1] in _SPECIAL_STARTS:
+                if key == "<<" and key_node.tag == PLAIN:
                     self.problem(
                         key_node,
                         "yaml-alias",
@@ -730,7 +762,7 @@ class _Builder:
                         "write the fields out in full",
                     )
                     continue
-                if not self.is_name(key_node):
+                if key_node.tag == PLAIN and not self.is_name(key_node):
                     continue
             if key in result:
                 self.problem(
@@ -765,10 +797,22 @@ class _Builder:
         return False
 
 
+def _lines_after(text: str, start: int, stop: int | None = None) -> Iterator[str]:
+    """Give the lines after the one holding offset `start`, up to the one holding `stop`."""
+    end = text.find("\n", start)
+    while end >= 0 and (stop is None or end < stop):
+        begin, end = end + 1, text.find("\n", end + 1)
+        yield text[begin:end] if end >= 0 else text[begin:]
+
+
 def _number(text: str) -> int | float | None:
-    """Give the YAML 1.2 core-schema number a plain scalar means, or None if it is not one."""
+    """Give the YAML 1.2 core-schema number a plain scalar means, or None if it is not one.
+
+    A decimal integer of more than 16 digits is given as UNSAFE_INTEGER, out of range like
+    itself: int() refuses texts of over 4,300 digits."""
     if _INT.match(text):
-        return int(text)
+        digits = len(text.lstrip("+-").lstrip("0"))
+        return int(text) if digits <= 16 else UNSAFE_INTEGER
     if _OCTAL.match(text):
         return int(text[2:], 8)
     if _HEX.match(text):
