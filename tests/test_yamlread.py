@@ -235,6 +235,16 @@ def test_values_are_read_as_yaml_1_2_core_schema_reads_them(
     assert _same(doc.value, expected), doc.value
 
 
+def test_every_problem_is_reported_once_in_the_order_of_the_text() -> None:
+    doc = read_yaml('a: [[b,\nc]]\nd: &x "e"#f\ng: !t h\n')
+    assert [(p.line, p.column, p.rule) for p in doc.problems] == [
+        (2, 1, "yaml-syntax"),
+        (3, 4, "yaml-alias"),
+        (3, 10, "yaml-syntax"),
+        (4, 4, "yaml-tag"),
+    ]
+
+
 def test_plain_scalars_read_as_numbers_or_booleans_keep_their_text() -> None:
     doc = read_yaml("a: 0755\nb: [1., .inf, true, word, '12']\nc: ~\n")
     assert doc.plain_scalars == {("a",): "0755", ("b", 0): "1.", ("b", 1): ".inf", ("b", 2): "true"}

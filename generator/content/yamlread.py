@@ -219,14 +219,17 @@ def read_yaml(text: str) -> YamlDocument:
             or YamlProblem(1, 1, "yaml-depth", "nesting is too deep to read", _DEPTH_HINT)
         )
         return doc
-    refused = bool(doc.problems)  # anchors or tags, which building would report again
     doc.problems += _token_problems(text)
-    if root is not None and not refused:
-        # An alias is written `*name`: without a `*` no node can be met twice.
-        value = _Builder(doc, text, aliases="*" in text).build(root, (), 0, -1)
+    if root is not None:
+        # An alias is written `*name`: without a `*` no node can be met twice. Where its anchor
+        # was refused already, meeting it again needs no second word.
+        anchored = any(problem.rule == "yaml-alias" for problem in doc.problems)
+        builder = _Builder(doc, text, aliases="*" in text, anchors_refused=anchored)
+        value = builder.build(root, (), 0, -1)
         if not doc.problems:
             doc.value = value
-    doc.problems.sort(key=lambda p: (p.line, p.column))
+    # A line can be wrong for a bracket and for the bracket inside it: say so once.
+    doc.problems = sorted(set(doc.problems), key=lambda p: (p.line, p.column, p.rule, p.message))
     return doc
 
 
@@ -544,12 +547,15 @@ _BLOCK = frozenset({"|", ">"})
 class _Builder:
     """Turns a node tree into dicts, lists and scalars, refusing what playbook files never need."""
 
-    __slots__ = ("aliases", "doc", "reported", "seen", "text")
+    __slots__ = ("aliases", "anchors_refused", "doc", "reported", "seen", "text")
 
-    def __init__(self, doc: YamlDocument, text: str, aliases: bool = True) -> None:
+    def __init__(
+        self, doc: YamlDocument, text: str, aliases: bool = True, anchors_refused: bool = False
+    ) -> None:
         self.doc = doc
         self.text = text
         self.aliases = aliases
+        self.anchors_refused = anchors_refused
         self.seen: set[int] = set()
         self.reported: set[int] = set()
 
@@ -562,7 +568,7 @@ class _Builder:
         mapping or list around it start (-1 at the top)."""
         if self.aliases:
             if id(node) in self.seen:
-                if id(node) in self.reported:
+                if id(node) in self.reported or self.anchors_refused:
                     return None
                 self.reported.add(id(node))
                 self.problem(
