@@ -201,25 +201,11 @@ def read_yaml(text: str) -> YamlDocument:
     doc.problems += _scan_events(text)
     if any(problem.rule in _LIMIT_RULES for problem in doc.problems):
         return doc  # composing would cost seconds or recurse too deep
-    try:
-        root = compose(text)
-    except yaml.MarkedYAMLError as error:
-        doc.problems.append(_nesting_problem(text, error) or _syntax_problem(error))
-        return doc
-    except yaml.YAMLError as error:  # ReaderError: bad characters, located by offset
-        line, column = _offset_position(text, getattr(error, "position", 0))
-        message = str(error).splitlines()[0]
-        doc.problems.append(
-            YamlProblem(line, column, "yaml-syntax", message, _hint_for(str(error)))
-        )
-        return doc
-    except RecursionError:  # the pure-Python composer, thousands of levels deep
-        doc.problems.append(
-            _deepest(text, PyLoader)
-            or YamlProblem(1, 1, "yaml-depth", "nesting is too deep to read", _DEPTH_HINT)
-        )
-        return doc
-    doc.problems += _token_problems(text)
+    root, unreadable = _compose_located(text)
+    if unreadable:
+        doc.problems.append(unreadable)
+    else:
+        doc.problems += _token_problems(text)
     if root is not None:
         # An alias is written `*name`: without a `*` no node can be met twice. Where its anchor
         # was refused already, meeting it again needs no second word.
@@ -233,11 +219,28 @@ def read_yaml(text: str) -> YamlDocument:
     return doc
 
 
-def _ending_in_spaces(text: str, spaces: int) -> YamlDocument:
-    """Read a text whose last line is spaces without a line break, if that line means nothing.
+def _compose_located(text: str) -> tuple[Node | None, YamlProblem | None]:
+    """Give the node tree of a text, or the located reason it cannot be read."""
+    try:
+        return compose(text), None
+    except yaml.MarkedYAMLError as error:
+        return None, _nesting_problem(text, error) or _syntax_problem(error)
+    except yaml.YAMLError as error:  # ReaderError: bad characters, located by offset
+        line, column = _offset_position(text, getattr(error, "position", 0))
+        message = str(error).splitlines()[0]
+        return None, YamlProblem(line, column, "yaml-syntax", message, _hint_for(str(error)))
+    except RecursionError:  # the pure-Python composer, thousands of levels deep
+        return None, _deepest(text, PyLoader) or YamlProblem(
+            1, 1, "yaml-depth", "nesting is too deep to read", _DEPTH_HINT
+        )
 
-    In a block text at the end of the file it may be text to YAML 1.2, and libyaml reads it
-    otherwise either way; so it is read with and without that line, and refused if they differ.
+
+def _ending_in_spaces(text: str, spaces: int) -> YamlDocument:
+    """Read a text whose last line is spaces with no line break, where that line changes nothing.
+
+    Such a line can be part of a block text that ends the file, and there libyaml and the
+    editor's reader disagree on it, with a line break added or without. So the text is read
+    with the line and without it, and refused where the two differ.
     """
     trimmed = read_yaml(text[:-spaces])
     if repr(read_yaml(text + "\n").value) == repr(trimmed.value):
