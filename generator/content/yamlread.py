@@ -545,6 +545,8 @@ def _offset_position(text: str, offset: int) -> tuple[int, int]:
 
 _BLOCK_HEADER = re.compile(r"[|>](?:([1-9])[-+]?|[-+]([1-9])?)?(?:[ \t]|\Z)")
 _BLOCK = frozenset({"|", ">"})
+_SIMPLE_HEADERS = frozenset({"|", ">", "|-", ">-", "|+", ">+"})
+"""The headers nearly every block text has: no indentation indicator, nothing after them."""
 
 
 class _Builder:
@@ -660,8 +662,9 @@ class _Builder:
                 f"put `{header[0]}` on the line of its field (`name: {header[0]}`)",
             )
             return
-        indicator = _BLOCK_HEADER.match(header)
-        if indicator is None:
+        simple = header in _SIMPLE_HEADERS  # no regex for the usual `|` and `>-`
+        indicator = None if simple else _BLOCK_HEADER.match(header)
+        if not simple and indicator is None:
             self.problem(
                 node,
                 "yaml-syntax",
@@ -669,7 +672,7 @@ class _Builder:
                 f"write `{header[0]} #...`",
             )
             return
-        if indicator.group(1) or indicator.group(2):
+        if indicator and (indicator.group(1) or indicator.group(2)):
             if node.value and not node.value.strip(" \n"):
                 # Spaces past an explicit indentation are text to libyaml and the YAML 1.2
                 # grammar, but an empty text to the editor's reader.
