@@ -282,3 +282,22 @@ def test_libyaml_nesting_limit_is_the_error_the_reader_knows(loader: Any) -> Non
         assert yamlread._NESTING_ERROR in str(error)
     else:
         pytest.skip("libyaml before 0.2.6 has no nesting limit")
+
+
+class _NestingLimited(yamlread.PyLoader):
+    """A parser that fails on deep brackets as libyaml 0.2.6 does: before any event, no depth."""
+
+    def check_event(self, *choices: Any) -> bool:
+        if "[" * 100 in self.buffer:
+            raise yaml.scanner.ScannerError(
+                None, None, "exceeded maximum nesting depth while increasing flow level"
+            )
+        return bool(super().check_event(*choices))
+
+
+def test_a_parser_nesting_limit_becomes_yaml_depth_at_the_crossing_bracket(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(yamlread, "Loader", _NestingLimited)
+    text = "title: x\nnotes: " + "[" * 1_001 + "]" * 1_001 + "\n"
+    assert _deepest_crossing(read_yaml(text)) == (2, 8 + MAX_DEPTH - 1)
