@@ -16,7 +16,7 @@ import yaml
 from generator.content import yamlread
 from generator.content.yamlread import MAX_DEPTH, YamlDocument, read_yaml
 
-LOADERS = [yamlread.PyLoader]
+LOADERS: list[Any] = [yamlread.PyLoader]
 if hasattr(yamlread, "CLoader"):
     LOADERS.insert(0, yamlread.CLoader)
 
