@@ -35,6 +35,7 @@ REFUSED: list[tuple[str, str, str | tuple[str, ...], tuple[int, int] | None]] = 
     # Comments need a space before `#`.
     ("comment after quotes", 'title: "Board"# note\n', "yaml-syntax", (1, 15)),
     ("comment after brackets", "tags: [a, b]#note\n", "yaml-syntax", (1, 13)),
+    ("comment after quotes, Windows line ends", 'a: 1\r\nb: "x"#c\r\n', "yaml-syntax", (2, 7)),
     ("comment after comma", "tags: [a,#note\n  b]\n", "yaml-syntax", (1, 10)),
     ("comment after block indicator", "notes: >#note\n  text\n", "yaml-syntax", None),
     ("comment after directive", "%YAML 1.2#x\n---\na: 1\n", ANY_RULE, None),
@@ -192,6 +193,8 @@ READ: list[tuple[str, str, Any]] = [
      ["https://x.org/?q=1", "What next?"]),
     ("comment lines in brackets may sit anywhere", "t: [a,\n# note\n  b]\n", ["a", "b"]),
     ("a list at its field's column", "t:\n- a\n- b\n", ["a", "b"]),
+    ("Windows line ends", "t: |\r\n  one\r\n  two\r\n", "one\ntwo\n"),
+    ("old Mac line ends", "t: [a,\r  b]\r", ["a", "b"]),
 ]  # fmt: skip
 
 

@@ -187,6 +187,8 @@ def compose(text: str) -> Node | None:
 
 def read_yaml(text: str) -> YamlDocument:
     """Give the plain value of a YAML text, with every problem located, never raising."""
+    if "\r" in text:  # one kind of line break for the checks here; libyaml counts lines alike
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text and not text.endswith("\n"):
         last = text[text.rfind("\n") + 1 :]
         if not last.strip(" \t"):
