@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # history is imported when a command needs it: validation doe
 
 LOADER_RULES = frozenset({
     "yaml-syntax", "yaml-duplicate-key", "yaml-alias", "yaml-tag", "yaml-depth", "yaml-key",
-    "yaml-directive",
+    "yaml-directive", "yaml-number",
     "yaml-root", "encoding", "file-too-large", "file-extension", "file-symlink", "file-unreadable",
     "too-many-files", "frontmatter-missing", "frontmatter-unclosed", "id-format", "id-duplicate",
     "schema", "unknown-field", "link-unsafe", "markdown-depth", "markdown-size", "html-raw",

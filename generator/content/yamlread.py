@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,10 +60,15 @@ _SPECIAL_FLOATS = {
     },
     **{nan: float("nan") for nan in (".nan", ".NaN", ".NAN")},
 }
+UNSAFE_INTEGER = 2**53
+"""Integers from here on (and down from its negative) are rounded by readers whose numbers are
+doubles, as the editor's are: 2**53 + 1 reads as 2**53."""
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 _KEYWORDS = _NULL | _TRUE | _FALSE
+_NOT_NAMES = _KEYWORDS | {"<<"}
+"""Plain keys that are not names, besides numbers: null, booleans and the merge key."""
 _SPECIAL_STARTS = frozenset("+-.0123456789?:")
 """What a number, or a lone indicator taken for text, can start with."""
 _LONE_INDICATORS = frozenset({"-", "?", ":"})
@@ -160,6 +165,7 @@ _SYNTAX_HINTS = (
 _NESTING_ERROR = "maximum nesting depth"
 """libyaml 0.2.6 and later stop at 1,000 levels with this message, before any event."""
 _DEPTH_HINT = "flatten the structure; playbook fields nest a few levels at most"
+_LIMIT_RULES = frozenset({"yaml-depth", "yaml-size"})
 
 
 def _hint_for(message: str) -> str:
@@ -181,40 +187,75 @@ def compose(text: str) -> Node | None:
 
 def read_yaml(text: str) -> YamlDocument:
     """Give the plain value of a YAML text, with every problem located, never raising."""
-    doc = YamlDocument()
+    if "\r" in text:  # one kind of line break for the checks here; libyaml counts lines alike
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text and not text.endswith("\n"):
-        # libyaml drops the last line of a block text that ends the file without a line break.
+        last = text[text.rfind("\n") + 1 :]
+        if not last.strip(" \t"):
+            return _ending_in_spaces(text, len(last))
+        # libyaml drops the line break of a block text's last line at the end of the file.
         text += "\n"
-    early = _line_separator(text) or _scan_events(text)
-    if early:
-        doc.problems += early
+    doc = YamlDocument()
+    separator = _line_separator(text)
+    if separator:
+        doc.problems.append(separator)
         return doc
+    doc.problems += _scan_events(text)
+    if any(problem.rule in _LIMIT_RULES for problem in doc.problems):
+        return doc  # composing would cost seconds or recurse too deep
+    root, unreadable = _compose_located(text)
+    if unreadable:
+        doc.problems.append(unreadable)
+    else:
+        doc.problems += _token_problems(text)
+    if root is not None:
+        # An alias is written `*name`: without a `*` no node can be met twice. Where its anchor
+        # was refused already, meeting it again needs no second word.
+        anchored = any(problem.rule == "yaml-alias" for problem in doc.problems)
+        builder = _Builder(doc, text, aliases="*" in text, anchors_refused=anchored)
+        value = builder.build(root, (), 0, -1)
+        if not doc.problems:
+            doc.value = value
+    # A line can be wrong for a bracket and for the bracket inside it: say so once.
+    doc.problems = sorted(set(doc.problems), key=lambda p: (p.line, p.column, p.rule, p.message))
+    return doc
+
+
+def _compose_located(text: str) -> tuple[Node | None, YamlProblem | None]:
+    """Give the node tree of a text, or the located reason it cannot be read."""
     try:
-        root = compose(text)
+        return compose(text), None
     except yaml.MarkedYAMLError as error:
-        doc.problems.append(_nesting_problem(text, error) or _syntax_problem(error))
-        return doc
+        return None, _nesting_problem(text, error) or _syntax_problem(error)
     except yaml.YAMLError as error:  # ReaderError: bad characters, located by offset
         line, column = _offset_position(text, getattr(error, "position", 0))
         message = str(error).splitlines()[0]
-        doc.problems.append(
-            YamlProblem(line, column, "yaml-syntax", message, _hint_for(str(error)))
-        )
-        return doc
+        return None, YamlProblem(line, column, "yaml-syntax", message, _hint_for(str(error)))
     except RecursionError:  # the pure-Python composer, thousands of levels deep
-        doc.problems.append(
-            _deepest(text, PyLoader)
-            or YamlProblem(1, 1, "yaml-depth", "nesting is too deep to read", _DEPTH_HINT)
+        return None, _deepest(text, PyLoader) or YamlProblem(
+            1, 1, "yaml-depth", "nesting is too deep to read", _DEPTH_HINT
         )
-        return doc
-    doc.problems += _token_problems(text)
-    if root is not None:
-        # An alias is written `*name`: without a `*` no node can be met twice.
-        value = _Builder(doc, text, aliases="*" in text).build(root, (), 0, -1)
-        if not doc.problems:
-            doc.value = value
-    doc.problems.sort(key=lambda p: (p.line, p.column))
-    return doc
+
+
+def _ending_in_spaces(text: str, spaces: int) -> YamlDocument:
+    """Read a text whose last line is spaces with no line break, where that line changes nothing.
+
+    Such a line can be part of a block text that ends the file, and there libyaml and the
+    editor's reader disagree on it, with a line break added or without. So the text is read
+    with the line and without it, and refused where the two differ.
+    """
+    trimmed = read_yaml(text[:-spaces])
+    if repr(read_yaml(text + "\n").value) == repr(trimmed.value):
+        return trimmed
+    line = text.count("\n") + 1
+    problem = YamlProblem(
+        line,
+        1,
+        "yaml-syntax",
+        "the file ends in a line of spaces, which YAML readers read differently here",
+        "delete the spaces at the end of the file, or end it with a line break",
+    )
+    return YamlDocument(problems=[problem])
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError) -> YamlProblem:
@@ -242,30 +283,29 @@ def _nesting_problem(text: str, error: yaml.YAMLError) -> YamlProblem | None:
 _LINE_SEPARATORS = ("\x85", "\u2028", "\u2029")
 
 
-def _line_separator(text: str) -> list[YamlProblem]:
+def _line_separator(text: str) -> YamlProblem | None:
     """Refuse NEL, LS and PS: line breaks to libyaml (YAML 1.1), ordinary text to YAML 1.2."""
     for char in _LINE_SEPARATORS:
         # For ASCII and Latin-1 texts this is a constant-time test, not a scan.
         offset = text.find(char)
         if offset >= 0:
             line, column = _offset_position(text, offset)
-            return [
-                YamlProblem(
-                    line,
-                    column,
-                    "yaml-syntax",
-                    f"the invisible character U+{ord(char):04X} is a line break to some YAML"
-                    " readers and text to others",
-                    "delete it, or use an ordinary line break",
-                )
-            ]
-    return []
+            return YamlProblem(
+                line,
+                column,
+                "yaml-syntax",
+                f"the invisible character U+{ord(char):04X} is a line break to some YAML"
+                " readers and text to others",
+                "delete it, or use an ordinary line break",
+            )
+    return None
 
 
 _DEEP_INDENT = "\n" + " " * (2 * MAX_DEPTH)
 _DEEP_DASHES = "- " * 8
-_PROPERTY = re.compile(r"(?:^|[\s\[\]{},:?])[!&]")
-"""Where a tag (`!`) or an anchor (`&`) may start: after a space, an indicator or a line start."""
+_PROPERTY = re.compile(r"(?:^|[\s\[\]{},:?\"'])[!&]")
+"""Where a tag (`!`) or an anchor (`&`) may start: at a line start, after a space, an indicator
+or a closing quote. Anywhere else libyaml reads `!` and `&` as text or refuses them."""
 
 
 def _looks_deep(text: str) -> bool:
@@ -287,7 +327,7 @@ def _has_properties(text: str) -> bool:
 
 
 def _scan_events(text: str) -> list[YamlProblem]:
-    """Give the problems only the event stream shows: limits, anchors, tags and directives.
+    """Give the problems only the event stream shows: limits crossed, anchors and tags.
 
     libyaml composes recursively: thousands of brackets cost seconds and end in a
     RecursionError with no position; building a node costs about 8 µs, so a 1 MB list of
@@ -368,19 +408,8 @@ def _event_problems(
 
 
 def _property_problems(event: yaml.Event) -> list[YamlProblem]:
-    """Refuse an event's anchor, its tag unless it is the node's own, and any directive."""
+    """Refuse an event's anchor, and its tag unless it is the one the node has anyway."""
     problems: list[YamlProblem] = []
-    if isinstance(event, yaml.DocumentStartEvent):
-        if event.version or event.tags:
-            problems.append(
-                _problem_at(
-                    event,
-                    "yaml-directive",
-                    "directives (`%YAML`, `%TAG`) are not allowed",
-                    "remove the line starting with `%`; playbook files are plain YAML 1.2",
-                )
-            )
-        return problems
     if not isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
         return problems  # aliases need an anchor, which is refused where it is written
     anchor = event.anchor
@@ -406,19 +435,35 @@ def _property_problems(event: yaml.Event) -> list[YamlProblem]:
     return problems
 
 
-def _glued(text: str, char: str, offset: int) -> list[int]:
-    """Give the offsets of `char` where the character `offset` away from it is not a space.
+_TOKEN_ENDS = frozenset("\"'[]{},:?")
+"""What a token can end with right before a `#`. A plain text takes a `#` after a letter, as
+in `C#` or a link's `#part`, as text; a block text's `|#` is checked where it is built."""
+_BEFORE_KEY = frozenset(" \t\n[{,")
+"""What can stand before a `?` that libyaml takes for a key: a `?` inside a word is text."""
 
-    A `find` per occurrence: files have one or two `#` (the modeline), and a regex over every
-    file costs more than that."""
+
+def _glued_comments(text: str) -> list[int]:
+    """Give the offsets of the `#`s right after a token's last character.
+
+    A `find` per `#`: files have one or two (the modeline), and a regex over every file costs
+    more than that."""
     found = []
-    at = text.find(char)
+    at = text.find("#")
     while at >= 0:
-        near = at + offset
-        if 0 <= near < len(text) and not text[near].isspace():
+        if at and text[at - 1] in _TOKEN_ENDS:
             found.append(at)
-        at = text.find(char, at + 1)
+        at = text.find("#", at + 1)
     return found
+
+
+def _glued_key(text: str) -> bool:
+    """Tell whether a `?` that starts a token is followed by something other than a space."""
+    at = text.find("?")
+    while at >= 0:
+        if (at == 0 or text[at - 1] in _BEFORE_KEY) and not text[at + 1 : at + 2].isspace():
+            return True
+        at = text.find("?", at + 1)
+    return False
 
 
 def _token_problems(text: str) -> list[YamlProblem]:
@@ -426,11 +471,11 @@ def _token_problems(text: str) -> list[YamlProblem]:
     directives. libyaml accepts all three; YAML 1.2 refuses the first and reads the second as
     the text `?x`.
 
-    Only texts with a `#` after a non-space, a `?` before one or a line starting with `%` pay
-    for this scan: `#` inside words and links is common, the rest rare.
+    Only texts with a `#` right after a quote, bracket or comma, a `?` before a non-space or a
+    line starting with `%` pay for this scan.
     """
-    glued = _glued(text, "#", -1)
-    keys = bool(_glued(text, "?", 1))
+    glued = _glued_comments(text)
+    keys = _glued_key(text)
     directives = text.startswith("%") or "\n%" in text
     if not glued and not keys and not directives:
         return []
@@ -500,20 +545,24 @@ def _offset_position(text: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
-_BLOCK_HEADER = re.compile(r"[|>](?:[1-9][-+]?|[-+][1-9]?)?(?:[ \t]|\Z)")
+_BLOCK_HEADER = re.compile(r"[|>](?:([1-9])[-+]?|[-+]([1-9])?)?(?:[ \t]|\Z)")
 _BLOCK = frozenset({"|", ">"})
+_SIMPLE_HEADERS = frozenset({"|", ">", "|-", ">-", "|+", ">+"})
+"""The headers nearly every block text has: no indentation indicator, nothing after them."""
 
 
 class _Builder:
     """Turns a node tree into dicts, lists and scalars, refusing what playbook files never need."""
 
-    __slots__ = ("aliases", "doc", "lines", "reported", "seen", "text")
+    __slots__ = ("aliases", "anchors_refused", "doc", "reported", "seen", "text")
 
-    def __init__(self, doc: YamlDocument, text: str, aliases: bool = True) -> None:
+    def __init__(
+        self, doc: YamlDocument, text: str, aliases: bool = True, anchors_refused: bool = False
+    ) -> None:
         self.doc = doc
         self.text = text
-        self.lines: list[str] | None = None
         self.aliases = aliases
+        self.anchors_refused = anchors_refused
         self.seen: set[int] = set()
         self.reported: set[int] = set()
 
@@ -521,17 +570,12 @@ class _Builder:
         mark = node.start_mark
         self.doc.problems.append(YamlProblem(mark.line + 1, mark.column + 1, rule, message, hint))
 
-    def source_lines(self) -> list[str]:
-        if self.lines is None:
-            self.lines = self.text.split("\n")
-        return self.lines
-
     def build(self, node: Node, pointer: Pointer, depth: int, block_column: int) -> Any:
         """Give the value of `node`; `block_column` is where the entries of the innermost block
         mapping or list around it start (-1 at the top)."""
         if self.aliases:
             if id(node) in self.seen:
-                if id(node) in self.reported:
+                if id(node) in self.reported or self.anchors_refused:
                     return None
                 self.reported.add(id(node))
                 self.problem(
@@ -559,8 +603,12 @@ class _Builder:
             )
             return None
         if isinstance(node, ScalarNode):
-            if node.style:  # plain scalars have none ('' from libyaml, None from Python)
-                self.check_styled(node, block_column)
+            style = node.style  # plain scalars have none ('' from libyaml, None from Python)
+            if style:
+                if style in _BLOCK:
+                    self.check_block_text(node, block_column)
+                elif block_column >= 0 and node.start_mark.line != node.end_mark.line:
+                    self.check_continuation(node, block_column, flow=False)
             return self.scalar(node, pointer)
         assert isinstance(node, (SequenceNode, MappingNode))
         if not node.flow_style:
@@ -574,7 +622,8 @@ class _Builder:
             ]
         return self.mapping(node, pointer, depth, block_column)
 
-    def check_styled(self, node: ScalarNode, block_column: int) -> None:
+    def check_key(self, node: ScalarNode, block_column: int) -> None:
+        """Check a quoted or block-text key as any such text is checked."""
         if node.style in _BLOCK:
             self.check_block_text(node, block_column)
         elif block_column >= 0 and node.start_mark.line != node.end_mark.line:
@@ -583,9 +632,8 @@ class _Builder:
     def check_continuation(self, node: Node, block_column: int, *, flow: bool) -> None:
         """Refuse the lines of a quoted text or bracketed list that are not indented past the
         block they are in: libyaml reads them, YAML 1.2 does not (`key: "a⏎b"`)."""
-        lines = self.source_lines()
-        for number in range(node.start_mark.line + 1, node.end_mark.line + 1):
-            line = lines[number]
+        lines = _lines_after(self.text, node.start_mark.index, node.end_mark.index)
+        for number, line in enumerate(lines, node.start_mark.line + 1):
             content = line.lstrip(" \t")
             if not content or (flow and content.startswith("#")):
                 continue  # empty lines and comment lines may be indented any way
@@ -605,9 +653,20 @@ class _Builder:
     def check_block_text(self, node: ScalarNode, block_column: int) -> None:
         """Refuse what libyaml reads in a `|` or `>` header or leading lines and YAML 1.2 does
         not: a comment without a space (`>#`), blank lines longer than the first text line."""
-        lines = self.source_lines()
-        header = lines[node.start_mark.line][node.start_mark.column :]
-        if _BLOCK_HEADER.match(header) is None:
+        text = self.text
+        start = node.start_mark.index
+        header = text[start : text.find("\n", start)]  # the text ends with a line break
+        if node.start_mark.column <= block_column:
+            self.problem(
+                node,
+                "yaml-syntax",
+                f"this `{header[0]}` text is not indented past the field it belongs to",
+                f"put `{header[0]}` on the line of its field (`name: {header[0]}`)",
+            )
+            return
+        simple = header in _SIMPLE_HEADERS  # no regex for the usual `|` and `>-`
+        indicator = None if simple else _BLOCK_HEADER.match(header)
+        if not simple and indicator is None:
             self.problem(
                 node,
                 "yaml-syntax",
@@ -615,14 +674,37 @@ class _Builder:
                 f"write `{header[0]} #...`",
             )
             return
-        if any(char.isdigit() for char in header[:3]):
+        if indicator and (indicator.group(1) or indicator.group(2)):
+            if node.value and not node.value.strip(" \n"):
+                # Spaces past an explicit indentation are text to libyaml and the YAML 1.2
+                # grammar, but an empty text to the editor's reader.
+                self.problem(
+                    node,
+                    "yaml-syntax",
+                    "a block text of nothing but spaces is read differently by YAML readers",
+                    'write it as a quoted text, e.g. "  "',
+                )
             return  # an explicit indentation: longer blank lines are text
         longest = 0
-        for number in range(node.start_mark.line + 1, len(lines)):
-            line = lines[number]
+        number, begin = node.start_mark.line, start + len(header) + 1
+        while begin < len(text):
+            number, end = number + 1, text.find("\n", begin)
+            line, begin = text[begin:end], end + 1
             spaces = len(line) - len(line.lstrip(" "))
             if spaces < len(line):
-                if block_column < spaces < longest:
+                if block_column < 0 and spaces == 0 and line.startswith("#"):
+                    # Text to YAML 1.2 at the top level, where a block text needs no indent;
+                    # libyaml ends the text there and takes the line for a comment.
+                    self.doc.problems.append(
+                        YamlProblem(
+                            number + 1,
+                            1,
+                            "yaml-syntax",
+                            "this line is text to YAML 1.2 and a comment to libyaml",
+                            "indent the text under `|` or `>`, or quote it",
+                        )
+                    )
+                elif block_column < spaces < longest:
                     self.doc.problems.append(
                         YamlProblem(
                             number + 1,
@@ -651,6 +733,15 @@ class _Builder:
             return text
         else:
             value = _number(text)
+            if isinstance(value, int) and not -UNSAFE_INTEGER < value < UNSAFE_INTEGER:
+                self.problem(
+                    node,
+                    "yaml-number",
+                    f"the integer {text[:30]}{'...' if len(text) > 30 else ''} is too large"
+                    " for every YAML reader to read it alike",
+                    "quote it if it is a code or an identifier, or write it as a float (1.5e20)",
+                )
+                return None
             if value is None:
                 if text in _LONE_INDICATORS:
                     self.problem(
@@ -674,8 +765,10 @@ class _Builder:
                 )
                 continue
             key = key_node.value
-            if key_node.tag == PLAIN:
-                if key == "<<":
+            if key_node.style:
+                self.check_key(key_node, block_column)
+            elif key in _NOT_NAMES or key[:1] in _SPECIAL_STARTS:
+                if key == "<<" and key_node.tag == PLAIN:
                     self.problem(
                         key_node,
                         "yaml-alias",
@@ -683,7 +776,7 @@ class _Builder:
                         "write the fields out in full",
                     )
                     continue
-                if not self.is_name(key_node):
+                if key_node.tag == PLAIN and not self.is_name(key_node):
                     continue
             if key in result:
                 self.problem(
@@ -718,10 +811,22 @@ class _Builder:
         return False
 
 
+def _lines_after(text: str, start: int, stop: int | None = None) -> Iterator[str]:
+    """Give the lines after the one holding offset `start`, up to the one holding `stop`."""
+    end = text.find("\n", start)
+    while end >= 0 and (stop is None or end < stop):
+        begin, end = end + 1, text.find("\n", end + 1)
+        yield text[begin:end] if end >= 0 else text[begin:]
+
+
 def _number(text: str) -> int | float | None:
-    """Give the YAML 1.2 core-schema number a plain scalar means, or None if it is not one."""
+    """Give the YAML 1.2 core-schema number a plain scalar means, or None if it is not one.
+
+    A decimal integer of more than 16 digits is given as UNSAFE_INTEGER, out of range like
+    itself: int() refuses texts of over 4,300 digits."""
     if _INT.match(text):
-        return int(text)
+        digits = len(text.lstrip("+-").lstrip("0"))
+        return int(text) if digits <= 16 else UNSAFE_INTEGER
     if _OCTAL.match(text):
         return int(text[2:], 8)
     if _HEX.match(text):
