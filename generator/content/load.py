@@ -82,9 +82,18 @@ def load_file(candidate: Candidate, raw: bytes) -> tuple[LoadedFile | None, list
     text = _decode(raw, candidate.rel, issues)
     if text is None:
         return None, issues
-    # Every reader downstream (libyaml, markdown-it) takes a lone \r for a line break too: one
-    # kind of line end here keeps their line numbers and ours the same.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n")
+    if "\r" in text:  # YAML 1.2 reads a lone CR as a line end; the editor's reader refuses it
+        before = text[: text.index("\r")]
+        problem(
+            before.count("\n") + 1,
+            len(before) - before.rfind("\n"),
+            "encoding",
+            "a carriage return on its own (an old Mac line end): editors read such a file"
+            " differently from CI",
+            "save the file with ordinary (LF or CRLF) line ends",
+        )
+        return None, issues
     yaml_text, offset, body, body_line = text, 0, None, 1
     if candidate.form == "md":
         split = split_front_matter(text)
