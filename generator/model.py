@@ -174,7 +174,8 @@ class EntityChange:
     key: str
     """`kind/id` after the change (before it, for a removal)."""
     change: str
-    """`added`, `changed`, `renamed` or `removed`."""
+    """`added`, `changed`, `reviewed` (only the review date and reviewer), `renamed` or
+    `removed`."""
     title: str
     details: tuple[str, ...] = ()
     """Field-level changes in the playbook's words, e.g. `RACI: product manager C → A`."""

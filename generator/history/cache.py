@@ -25,7 +25,7 @@ from typing import Any
 from generator.history.versions import Version
 
 CACHE_DIR = ".playbook-cache/history"
-FORMAT = 1
+FORMAT = 2
 """Bump when the loader or the detail wording changes what is stored."""
 
 
