@@ -327,6 +327,48 @@ def health(obj: Ctx, output_format: str, as_of: str | None) -> None:
     sys.exit(EXIT_INVALID if failed(result, config.health) else EXIT_OK)
 
 
+@cli.command()
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The day to judge (default: today).")
+@click.option("--dry-run", is_flag=True, help="Print what would be done; change nothing.")
+@click.pass_obj
+def remind(obj: Ctx, as_of: str | None, dry_run: bool) -> None:
+    """Open, update or close one issue per owning team listing its entries to review.
+
+    Run on a schedule in CI (see .github/workflows/reminders.yml). Each issue carries a hidden
+    marker, so runs never open a second issue for a team; it closes once all are reviewed.
+    """
+    import os
+
+    from generator.health import check_health, report_json
+    from generator.issue_hosts import host_from_environment
+    from generator.reminders import plan, reminders
+
+    validation = validated(obj)
+    config = obj.config()
+    day = _day(as_of, config, "--as-of")
+    if validation.failed():
+        click.echo(format_text(validation.issues, len(validation.playbook)), err=True, nl=False)
+        sys.exit(EXIT_INVALID)
+    files = validation.files
+    result = check_health(
+        validation.playbook, config.health, day, lambda key, ptr: files[key].locate(ptr)
+    )
+    try:
+        host, file_url = host_from_environment(os.environ)
+        wanted = reminders(report_json(result), file_url)
+        actions = plan(wanted, host.issues())
+        for action in actions:
+            where = f" #{action.number}" if action.number else ""
+            click.echo(f"{'would ' if dry_run else ''}{action.verb}{where}: {action.title}")
+            if not dry_run:
+                host.apply(action)
+    except PlaybookError as error:
+        click.echo(f"playbook: error: {error}", err=True)
+        sys.exit(EXIT_INVALID)
+    if not actions:
+        click.echo("reminder issues are up to date")
+
+
 def _prepare_site(obj: Ctx, strict: bool) -> tuple[Config, Any]:
     """Validate and render for render/build/serve; print the report; exit 1 or 2 on failure."""
     from generator.site.build import prepare
