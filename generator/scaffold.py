@@ -167,6 +167,8 @@ def placeholder(schema: Mapping[str, Any], node: Mapping[str, Any], name: str, p
         return picks.pick(target) or f"todo-{target}"
     if "const" in node:
         return node["const"]
+    if isinstance(node.get("examples"), list) and node["examples"]:
+        return node["examples"][0]  # a pattern or shape a TODO text would not match
     if isinstance(node.get("enum"), list) and node["enum"]:
         return node["enum"][0]
     kind = node.get("type")
