@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -47,3 +48,12 @@ def owned_by(playbook: Playbook, teams: Mapping[str, Entity]) -> dict[str, list[
             if owner.team is not None and entity.key not in {e.key for e in owned[owner.team.key]}:
                 owned[owner.team.key].append(entity)
     return owned
+
+
+def unclaimed_handle(playbook: Playbook) -> str | None:
+    """Give the handle entries name most often in `owners` that is no team's, if there is one."""
+    teams = teams_by_handle(playbook)
+    counts = Counter(
+        h for e in playbook for h in e.owners if isinstance(h, str) and team_named(teams, h) is None
+    )
+    return min(counts, key=lambda h: (-counts[h], h)) if counts else None
