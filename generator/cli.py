@@ -22,6 +22,7 @@ from generator.checks.report import (
 )
 from generator.config import Config, load_config
 from generator.errors import BuildError, ConfigError, PlaybookError
+from generator.model import Severity
 from generator.pipeline import Validation, validate_playbook
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -278,9 +279,7 @@ def review(
     config = obj.config()
     when = _day(day, config, "--date")
     try:
-        from generator.review import today_in
-
-        if day is not None and when > today_in(None):
+        if day is not None and when > _day(None, config, "--date"):
             raise ConfigError(f"--date {day}: a review cannot be recorded for a day to come")
         chosen = select_entries(validation.playbook, entries, missing)
         if not chosen and not missing:
@@ -311,8 +310,8 @@ def health(obj: Ctx, output_format: str, as_of: str | None) -> None:
     validation = validated(obj)
     config = obj.config()
     day = _day(as_of, config, "--as-of")
-    errors = [i for i in validation.issues if i.severity.value == "error"]
-    if errors:
+    if validation.failed():
+        errors = [i for i in validation.issues if i.severity is Severity.ERROR]
         click.echo(format_text(errors, len(validation.playbook)), err=True, nl=False)
         click.echo("playbook: error: fix these problems first (`playbook validate`)", err=True)
         sys.exit(EXIT_INVALID)

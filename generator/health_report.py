@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from generator.checks.report import format_codequality, format_github, format_text
+from generator.checks.report import format_codequality, format_github, format_text, to_dict
 from generator.health import HealthReport, report_json
 from generator.review import ReviewState
 
@@ -12,7 +12,7 @@ from generator.review import ReviewState
 def health_report(report: HealthReport, output_format: str) -> str:
     """Give the report in the chosen form."""
     if output_format == "json":
-        document = {**report_json(report), "diagnostics": [_diagnostic(i) for i in report.issues]}
+        document = {**report_json(report), "diagnostics": [to_dict(i) for i in report.issues]}
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if output_format == "github":
         return format_github(report.issues, len(report.entries)) + headline(report) + "\n"
@@ -50,9 +50,3 @@ def team_lines(report: HealthReport) -> list[str]:
             f"{len(team.entries)} entries{detail}"
         )
     return lines
-
-
-def _diagnostic(issue: object) -> dict[str, object]:
-    from generator.checks.report import to_dict
-
-    return to_dict(issue)  # type: ignore[arg-type]
