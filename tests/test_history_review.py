@@ -105,3 +105,7 @@ def test_review_shows_in_the_entry_history_on_the_site(
     page = (out / "tools/board.md").read_text()
     assert "Reviewed: Review the board (Ana)" in page
     assert "<li>Reviewed by @acme/data on 2026-03-01</li>" in page
+    # The review box holds the review fields; the facts list does not repeat them.
+    assert page.count("**Last reviewed:**") == 1
+    assert "**Reviewed by:**" not in page
+    assert "- **Last reviewed:** 1 March 2026 by [Data](../teams/data.md)" in page
