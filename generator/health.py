@@ -282,6 +282,7 @@ def entry_json(entry: EntryHealth) -> dict[str, Any]:
 def report_json(report: HealthReport) -> dict[str, Any]:
     """Give the whole report as plain data."""
     counts = {state.value: report.count(state) for state in ReviewState}
+    orphans = {e.entity.key for e in report.orphans}
     return {
         "as_of": report.as_of.isoformat(),
         "score": report.score,
@@ -302,6 +303,7 @@ def report_json(report: HealthReport) -> dict[str, Any]:
                     state.value: [entry_json(e) for e in t.in_state(state)]
                     for state in (ReviewState.OVERDUE, ReviewState.NEVER, ReviewState.DUE_SOON)
                 },
+                "orphans": [entry_json(e) for e in t.entries if e.entity.key in orphans],
             }
             for t in report.teams
         ],

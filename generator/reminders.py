@@ -65,8 +65,9 @@ def reminders(report: Mapping[str, Any], file_url: str | None) -> list[Reminder]
     found = []
     for team in report.get("teams", []):
         due = [*team.get("overdue", []), *team.get("never-reviewed", [])]
-        if due:
-            found.append(_team_reminder(team, due, report, file_url))
+        orphans = team.get("orphans", [])
+        if due or orphans:
+            found.append(_team_reminder(team, due, orphans, report, file_url))
     unowned = report.get("unowned", [])
     if unowned:
         lines = [
@@ -85,29 +86,41 @@ def reminders(report: Mapping[str, Any], file_url: str | None) -> list[Reminder]
 
 
 def _team_reminder(
-    team: Mapping[str, Any], due: Sequence[Mapping[str, Any]], report: Mapping[str, Any],
-    file_url: str | None,
+    team: Mapping[str, Any], due: Sequence[Mapping[str, Any]],
+    orphans: Sequence[Mapping[str, Any]], report: Mapping[str, Any], file_url: str | None,
 ) -> Reminder:  # fmt: skip
     handle = str(team.get("handle") or "")
-    count = len(due)
+    count = len(due) + len(orphans)
     title = f"Playbook review: {count} entr{'ies' if count != 1 else 'y'} for {team['title']}"
-    keys = " ".join(str(entry["key"]) for entry in due)
-    lines = [
-        MARKER.format(team=team["id"]),
-        f"{_mention(handle)}, these playbook entries that your team maintains need a review. "
-        "A review means reading the entry and confirming it is still accurate, still how we "
-        "work and still useful (fix it first if not).",
-        "",
-        *(_line(entry, file_url) for entry in due),
-        "",
-        "When you have reviewed them, record it (this issue closes on the next run):",
-        "",
-        "```sh",
-        f"playbook review {keys}",
-        "```",
-        "",
-        _footer(report),
-    ]
+    lines = [MARKER.format(team=team["id"]), f"{_mention(handle)}, entries your team maintains:"]
+    if due:
+        keys = " ".join(str(entry["key"]) for entry in due)
+        lines += [
+            "",
+            "### To review",
+            "",
+            "A review means reading the entry and confirming it is still accurate, still how we "
+            "work and still useful (fix it first if not).",
+            "",
+            *(_line(entry, file_url) for entry in due),
+            "",
+            "When you have reviewed them, record it (this list updates on the next run):",
+            "",
+            "```sh",
+            f"playbook review {keys}",
+            "```",
+        ]
+    if orphans:
+        lines += [
+            "",
+            "### Nothing links to these",
+            "",
+            "Readers find them only by search. Link to each from the entries it belongs with "
+            "(`related`), or retire it:",
+            "",
+            *(_line(entry, file_url) for entry in orphans),
+        ]
+    lines += ["", _footer(report)]
     return Reminder(str(team["id"]), title, "\n".join(lines) + "\n")
 
 
@@ -128,7 +141,7 @@ def _line(entry: Mapping[str, Any], file_url: str | None) -> str:
     elif entry.get("state") == "never-reviewed":
         when = "never reviewed"
     else:
-        when = str(entry.get("state", ""))
+        when = f"{entry.get('state', '')}, next review due {entry.get('next_due')}"
     links = int(entry.get("linked_from", 0))
     linked = f", {links} {'entries link' if links != 1 else 'entry links'} to it" if links else ""
     return f"- [ ] {link} (`{entry['key']}`): {when}{linked}"

@@ -136,9 +136,10 @@ def tool(name: str, owner: str, reviewed: str, extra: str = "") -> str:
 FILES = {
     "playbook/teams/data.yml": team("data"),
     "playbook/teams/ops.yml": team("ops"),
-    "playbook/tools/board.yml": tool("board", "data", "2025-10-01"),
+    # Each is linked from another, so none is an orphan.
+    "playbook/tools/board.yml": tool("board", "data", "2025-10-01", "related: [tools/wiki]\n"),
     "playbook/tools/sheet.yml": tool("sheet", "data", "2025-11-01", "alternatives: [board]\n"),
-    "playbook/tools/wiki.yml": tool("wiki", "ops", "2026-02-20"),
+    "playbook/tools/wiki.yml": tool("wiki", "ops", "2026-02-20", "related: [tools/sheet]\n"),
 }
 DAY = "2026-03-02"
 
@@ -169,7 +170,7 @@ def test_one_issue_per_team_across_runs_then_closed_when_reviewed(
     (issue,) = host.issues
     assert issue["labels"] == ["playbook-review"] and issue["state"] == "open"
     body = issue["body"]
-    assert body.startswith("<!-- playbook-reminder: data -->\n@acme/data, these playbook entries")
+    assert body.startswith("<!-- playbook-reminder: data -->\n@acme/data, entries your team")
     assert (
         "- [ ] [Board](https://github.example/acme/playbook/blob/main/playbook/tools/board.yml)"
         " (`tools/board`): overdue since 2026-01-01 (last reviewed 2025-10-01), 1 entry links to it"
@@ -206,7 +207,10 @@ def test_unreachable_owners_share_one_issue_and_dry_run_changes_nothing(
     fake_host: tuple[FakeHost, str],
 ) -> None:
     host, api = fake_host
-    files = {**FILES, "playbook/tools/wiki.yml": tool("wiki", "nobody", "2026-02-20")}
+    files = {
+        **FILES,
+        "playbook/tools/wiki.yml": tool("wiki", "nobody", "2026-02-20", "related: [tools/sheet]\n"),
+    }
     root = mini_repo(files)
     dry = remind(playbook_cli, root, api, "--dry-run")
     assert dry.stdout.splitlines() == [
@@ -307,3 +311,18 @@ def test_workflows_schedule_reminders_with_least_privilege() -> None:
     job = gitlab["review-reminders"]
     assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule"'}]
     assert "playbook remind" in job["script"]
+
+
+def test_an_orphan_is_listed_in_its_teams_issue(
+    mini_repo: Callable[[dict[str, str]], Path],
+    playbook_cli: Run,
+    fake_host: tuple[FakeHost, str],
+) -> None:
+    host, api = fake_host
+    files = {**FILES, "playbook/tools/lonely.yml": tool("lonely", "ops", "2026-02-20")}
+    root = mini_repo(files)
+    done = remind(playbook_cli, root, api)
+    assert "open: Playbook review: 1 entry for Team ops" in done.stdout
+    body = host.by_team()["ops"]["body"]
+    assert "### Nothing links to these" in body and "`tools/lonely`" in body
+    assert "### To review" not in body
