@@ -49,6 +49,7 @@ def select_entries(playbook: Playbook, targets: Sequence[str], missing: bool) ->
             raise ReviewUsageError(
                 f"'{target}': no {playbook.kinds[kind].singular.lower()} '{entity_id}'"
                 + did_you_mean(entity_id, playbook.entities.get(kind, {}))
+                + " (if its file exists, `playbook validate` says why it cannot be read)"
             )
         chosen.setdefault(entity.key, entity)
     if missing:
