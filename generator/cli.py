@@ -24,6 +24,7 @@ from generator.config import Config, load_config
 from generator.content.discover import MAX_FILE_BYTES
 from generator.errors import BuildError, ConfigError, PlaybookError
 from generator.files import read_regular
+from generator.model import Severity
 from generator.pipeline import Validation, validate_playbook
 from generator.printable import visible_lines
 
@@ -260,6 +261,134 @@ def codeowners(obj: Ctx, check: bool) -> None:
         except PlaybookError as error:  # .github/CODEOWNERS is a folder, .github a file...
             _fail_usage(error)
     echo(owners_file.CODEOWNERS)
+
+
+def _day(value: str | None, config: Config, option: str) -> Any:
+    """Give the day `value` names (YYYY-MM-DD), else today in the configured time zone."""
+    from generator.review import parse_date, today_in
+
+    if value is None:
+        zone = config.health.timezone
+        from zoneinfo import ZoneInfo
+
+        return today_in(ZoneInfo(zone) if zone else None)
+    day = parse_date(value)
+    if day is None:
+        _fail_usage(ConfigError(f"{option} {value}: write a day of the calendar as YYYY-MM-DD"))
+    return day
+
+
+@cli.command()
+@click.argument("entries", nargs=-1, metavar="[KIND/ID]...")
+@click.option("--missing", is_flag=True, help="Also every entry that has no review date yet.")
+@click.option(
+    "--by",
+    metavar="TEAM",
+    help="Who reviewed: a team id or a handle (default: each entry's first owning team).",
+)
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Day of the review (default: today).")
+@click.pass_obj
+def review(
+    obj: Ctx, entries: tuple[str, ...], missing: bool, by: str | None, day: str | None
+) -> None:
+    """Record a review of each entry: set `last_reviewed` and `reviewed_by`, nothing else.
+
+    A review means the entry was read in full and is still accurate, still how the organisation
+    works and still useful. Only those two lines of each file change; comments and layout stay.
+    """
+    from generator.reviews import record_reviews, select_entries
+
+    validation = validated(obj)
+    config = obj.config()
+    when = _day(day, config, "--date")
+    try:
+        if day is not None and when > _day(None, config, "--date"):
+            raise ConfigError(f"--date {day}: a review cannot be recorded for a day to come")
+        chosen = select_entries(validation.playbook, entries, missing)
+        if not chosen and not missing:
+            raise ConfigError("name the entries reviewed as KIND/ID, or give --missing")
+        recorded = record_reviews(obj.root, validation, chosen, by, when)
+    except PlaybookError as error:
+        _fail_usage(error)
+        return
+    for item in recorded:
+        verb = "reviewed" if item.changed else "already reviewed"
+        echo(f"{item.entity.source.path}: {verb} {item.day} by {item.by}")
+    echo(f"{sum(r.changed for r in recorded)} of {len(recorded)} entries updated", err=True)
+
+
+@cli.command()
+@format_option
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The day to judge (default: today).")
+@click.pass_obj
+def health(obj: Ctx, output_format: str, as_of: str | None) -> None:
+    """Report review states, unreachable owners, orphans and scores per team.
+
+    Exit 1 when a finding named in `[tool.playbook.health] fail_on` is present or the score is
+    below `min_score`; the other findings are warnings.
+    """
+    from generator.health import check_health, failed
+    from generator.health_report import health_report
+
+    validation = validated(obj)
+    config = obj.config()
+    day = _day(as_of, config, "--as-of")
+    if validation.failed():
+        errors = [i for i in validation.issues if i.severity is Severity.ERROR]
+        echo(format_text(errors, len(validation.playbook)), err=True, nl=False)
+        echo("playbook: error: fix these problems first (`playbook validate`)", err=True)
+        sys.exit(EXIT_INVALID)
+    files = validation.files
+    result = check_health(
+        validation.playbook,
+        config.health,
+        day,
+        lambda key, pointer: files[key].locate(pointer),
+    )
+    echo(health_report(result, output_format), nl=False)
+    sys.exit(EXIT_INVALID if failed(result, config.health) else EXIT_OK)
+
+
+@cli.command()
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="The day to judge (default: today).")
+@click.option("--dry-run", is_flag=True, help="Print what would be done; change nothing.")
+@click.pass_obj
+def remind(obj: Ctx, as_of: str | None, dry_run: bool) -> None:
+    """Open, update or close one issue per owning team listing its entries to review.
+
+    Run on a schedule in CI (see .github/workflows/reminders.yml). Each issue carries a hidden
+    marker, so runs never open a second issue for a team; it closes once all are reviewed.
+    """
+    import os
+
+    from generator.health import check_health, report_json
+    from generator.issue_hosts import host_from_environment
+    from generator.reminders import plan, reminders
+
+    validation = validated(obj)
+    config = obj.config()
+    day = _day(as_of, config, "--as-of")
+    if validation.failed():
+        echo(format_text(validation.issues, len(validation.playbook)), err=True, nl=False)
+        sys.exit(EXIT_INVALID)
+    files = validation.files
+    result = check_health(
+        validation.playbook, config.health, day, lambda key, ptr: files[key].locate(ptr)
+    )
+    try:
+        host, file_url = host_from_environment(os.environ)
+        wanted = reminders(report_json(result), file_url)
+        actions = plan(wanted, host.issues())
+        for action in actions:
+            where = f" #{action.number}" if action.number else ""
+            echo(f"{'would ' if dry_run else ''}{action.verb}{where}: {action.title}")
+            if not dry_run:
+                host.apply(action)
+    except PlaybookError as error:
+        echo(f"playbook: error: {error}", err=True)
+        sys.exit(EXIT_INVALID)
+    if not actions:
+        echo("reminder issues are up to date")
 
 
 def _prepare_site(obj: Ctx, strict: bool) -> tuple[Config, Any]:

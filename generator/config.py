@@ -15,6 +15,27 @@ SCHEMA_DIR = "schemas"
 TEMPLATE_DIR = "site_templates"
 
 
+HEALTH_FINDINGS = (
+    "overdue", "due-soon", "never-reviewed", "unowned", "orphan", "links-to-overdue",
+    "review-in-future",
+)  # fmt: skip
+"""What `playbook health` reports; `fail_on` names those that make it exit 1."""
+
+
+@dataclass(frozen=True, slots=True)
+class HealthSettings:
+    """`[tool.playbook.health]`: when entries count as due soon and what fails `playbook health`."""
+
+    due_soon_days: int = 30
+    """Days before the due date from which an entry is due soon."""
+    fail_on: frozenset[str] = frozenset({"unowned"})
+    """Findings that are errors (exit 1); the others are warnings."""
+    min_score: int = 0
+    """Exit 1 when the playbook's score (0-100) is lower than this."""
+    timezone: str | None = None
+    """IANA time zone whose calendar day is "today" (default: the machine's)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """Settings that change what is checked and how the site is made."""
@@ -27,6 +48,7 @@ class Config:
     """Treat warnings as errors."""
     html: str = "escape"
     """Raw HTML in Markdown: `escape` shows it as text, `refuse` makes it an error."""
+    health: HealthSettings = field(default_factory=HealthSettings)
 
     @property
     def content_dir(self) -> Path:
@@ -56,7 +78,7 @@ def load_config(root: Path) -> Config:
         settings = tool.get("playbook", {}) if isinstance(tool, dict) else None
         if not isinstance(settings, dict):
             raise ConfigError(f"{pyproject}: [tool.playbook] must be a table of settings")
-    known = {"disable", "strict", "html"}
+    known = {"disable", "strict", "html", "health"}
     unknown = sorted(set(settings) - known)
     if unknown:
         raise ConfigError(f"{pyproject}: unknown [tool.playbook] setting(s): {', '.join(unknown)}")
@@ -69,4 +91,34 @@ def load_config(root: Path) -> Config:
     html = settings.get("html", "escape")
     if html not in ("escape", "refuse"):
         raise ConfigError(f"{pyproject}: [tool.playbook] html must be 'escape' or 'refuse'")
-    return Config(root=root, disable=frozenset(disable), strict=strict, html=html)
+    health = _health_settings(settings.get("health", {}), pyproject)
+    return Config(root=root, disable=frozenset(disable), strict=strict, html=html, health=health)
+
+
+def _health_settings(table: Any, pyproject: Path) -> HealthSettings:
+    where = f"{pyproject}: [tool.playbook.health]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table of settings")
+    unknown = sorted(set(table) - {"due_soon_days", "fail_on", "min_score", "timezone"})
+    if unknown:
+        raise ConfigError(f"{where}: unknown setting(s): {', '.join(unknown)}")
+    days = table.get("due_soon_days", 30)
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 3650:
+        raise ConfigError(f"{where}: due_soon_days must be a whole number of days from 0 to 3650")
+    fail_on = table.get("fail_on", ["unowned"])
+    if not isinstance(fail_on, list) or not all(f in HEALTH_FINDINGS for f in fail_on):
+        raise ConfigError(f"{where}: fail_on must be a list of: {', '.join(HEALTH_FINDINGS)}")
+    score = table.get("min_score", 0)
+    if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 100:
+        raise ConfigError(f"{where}: min_score must be a whole number from 0 to 100")
+    zone = table.get("timezone")
+    if zone is not None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(zone) if isinstance(zone, str) else None
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = None
+        if not isinstance(zone, str):
+            raise ConfigError(f"{where}: timezone must be an IANA name such as 'Europe/Berlin'")
+    return HealthSettings(days, frozenset(fail_on), score, zone)

@@ -59,6 +59,8 @@ class KindSpec:
     """Path of the schema file relative to the repository root."""
     search_boost: float = 2.0
     """How much the site's search favours this kind's pages over other pages (1 is neutral)."""
+    review_every: str = "1 year"
+    """How often entries of this kind are reviewed unless an entry says otherwise."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +174,8 @@ class EntityChange:
     key: str
     """`kind/id` after the change (before it, for a removal)."""
     change: str
-    """`added`, `changed`, `renamed` or `removed`."""
+    """`added`, `changed`, `reviewed` (only the review date and reviewer), `renamed` or
+    `removed`."""
     title: str
     details: tuple[str, ...] = ()
     """Field-level changes in the playbook's words, e.g. `RACI: product manager C → A`."""

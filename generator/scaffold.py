@@ -16,6 +16,7 @@ from generator.content.load import MAX_ID_LENGTH, is_valid_id
 from generator.content.schemas import KindSchema, SchemaSet, resolve, schema_at
 from generator.errors import PlaybookError
 from generator.model import Playbook
+from generator.teams import TEAMS, unclaimed_handle
 
 PLACEHOLDER_OWNER = "@your-org/your-team"
 """Used only when no entry names an owner yet; the owners pattern accepts it."""
@@ -103,6 +104,12 @@ def scaffold_entity(
         fields["title"] = title or humanise(entity_id)
     if "owners" in fields:
         fields["owners"] = list(dict.fromkeys(owners)) or usual_owners(playbook, spec.name)
+    if spec.name == TEAMS and "handle" in fields:
+        # A first team takes the handle entries already name, so their owners resolve to it.
+        handle = unclaimed_handle(playbook)
+        if handle:
+            fields["handle"] = handle
+            fields["owners"] = list(dict.fromkeys(owners)) or [handle]
     fields = satisfy_rules(spec.name, form, fields, picks)
     problems = [error.message for error in kind_schema.errors(fields)]
     if problems:
@@ -167,6 +174,8 @@ def placeholder(schema: Mapping[str, Any], node: Mapping[str, Any], name: str, p
         return picks.pick(target) or f"todo-{target}"
     if "const" in node:
         return node["const"]
+    if isinstance(node.get("examples"), list) and node["examples"]:
+        return node["examples"][0]  # a pattern or shape a TODO text would not match
     if isinstance(node.get("enum"), list) and node["enum"]:
         return node["enum"][0]
     kind = node.get("type")

@@ -671,7 +671,13 @@ def test_cli_diff_between_revisions_from_the_merge_base(
     document = json.loads(done.stdout)
     assert document["base"] == story.git("rev-parse", "v0.3^{commit}")
     assert document["head"] == story.git("rev-parse", "feature")
-    assert document["counts"] == {"added": 1, "changed": 0, "renamed": 0, "removed": 0}
+    assert document["counts"] == {
+        "added": 1,
+        "changed": 0,
+        "reviewed": 0,
+        "renamed": 0,
+        "removed": 0,
+    }
     assert [c["key"] for c in document["changes"]] == ["roles/data-analyst"]
 
     same = playbook_cli("diff", "HEAD", "HEAD", cwd=story.root)

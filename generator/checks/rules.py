@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from generator.checks.references import commonmark_parser
 from generator.checks.suggest import did_you_mean
 from generator.model import Entity, Issue, Playbook, Reference, Severity, SourceRef
+from generator.review import parse_date
+from generator.teams import TEAMS, team_named, teams_by_handle
 
 Locator = Callable[[str, tuple[str | int, ...], bool], SourceRef]
 """Gives the position of a field of an entity (by `kind/id`), parsing again only when asked."""
@@ -318,6 +320,66 @@ def bodies_present(pb: Playbook, ctx: Context) -> Iterator[Issue]:
                 "body-required",
                 f"this {spec.singular.lower()} has no text after its front matter",
                 "write the Markdown text below the closing `---`",
+            )
+
+
+@rule("team-unknown", "owners and reviewers name teams of playbook/teams/ by their handle")
+def owners_are_teams(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    teams = teams_by_handle(pb)
+    if not teams:
+        return  # a playbook that keeps no teams yet: `playbook health` reports the owners
+    handles = sorted({str(t.fields.get("handle")) for t in teams.values()})
+    for entity in pb:
+        for index, handle in enumerate(entity.owners):
+            if isinstance(handle, str) and team_named(teams, handle) is None:
+                yield Issue(
+                    ctx.locate(entity.key, ("owners", index), False),
+                    Severity.WARNING,
+                    "team-unknown",
+                    f"owners[{index}]: '{handle}' is not the handle of a team"
+                    + did_you_mean(handle, handles),
+                    "use the `handle` of a team in playbook/teams/, or add the team there",
+                )
+        reviewer = entity.fields.get("reviewed_by")
+        if isinstance(reviewer, str) and "/" in reviewer and team_named(teams, reviewer) is None:
+            yield Issue(
+                ctx.locate(entity.key, ("reviewed_by",), False),
+                Severity.WARNING,
+                "team-unknown",
+                f"reviewed_by: '{reviewer}' is not the handle of a team"
+                + did_you_mean(reviewer, handles),
+                "write a team's `handle` from playbook/teams/, or a person's handle such as @jdoe",
+            )
+
+
+@rule("team-handle-duplicate", "no two teams share a handle")
+def team_handles_unique(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    first: dict[str, Entity] = {}
+    for team in pb.of_kind(TEAMS):
+        handle = team.fields.get("handle")
+        if not isinstance(handle, str):
+            continue
+        if handle.casefold() in first:
+            yield _error(
+                ctx.locate(team.key, ("handle",), False),
+                "team-handle-duplicate",
+                f"handle: '{handle}' is also the handle of {first[handle.casefold()].source.path}",
+                "give each team its own handle, or merge the two teams",
+            )
+        else:
+            first[handle.casefold()] = team
+
+
+@rule("review-date", "`last_reviewed` is a real calendar day")
+def review_dates_exist(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    for entity in pb:
+        value = entity.fields.get("last_reviewed")
+        if isinstance(value, str) and parse_date(value) is None:
+            yield _error(
+                ctx.locate(entity.key, ("last_reviewed",), False),
+                "review-date",
+                f"last_reviewed: '{value}' is not a day of the calendar",
+                "write the day of the review as YYYY-MM-DD, e.g. 2026-01-31",
             )
 
 

@@ -14,6 +14,7 @@ import jsonschema_rs
 from generator.errors import ConfigError
 from generator.files import read_regular_text
 from generator.model import KindSpec
+from generator.review import DEFAULT_INTERVAL, parse_interval
 
 SHARED = "common.schema.json"
 """Definitions every kind refers to; not a kind itself."""
@@ -212,6 +213,7 @@ def _kind_spec(name: str, path: Path, document: dict[str, Any], repo_root: Path)
         body=body,
         schema_path=schema_path,
         search_boost=_boost(meta.get("search_boost", 2.0), path),
+        review_every=_review_every(meta.get("review_every", DEFAULT_INTERVAL), path),
     )
 
 
@@ -219,6 +221,14 @@ def _boost(value: Any, path: Path) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 100:
         raise ConfigError(f"{path}: `x-playbook.search_boost` must be a number from 0 to 100")
     return float(value)
+
+
+def _review_every(value: Any, path: Path) -> str:
+    if not isinstance(value, str) or parse_interval(value) is None:
+        raise ConfigError(
+            f"{path}: `x-playbook.review_every` must be an interval such as '6 months' or '90 days'"
+        )
+    return value
 
 
 def inline_refs(

@@ -29,7 +29,7 @@ from generator.history.versions import Version
 
 CACHE_DIR = "playbook-cache/history"
 """Relative to the working tree's git folder (`git rev-parse --absolute-git-dir`)."""
-FORMAT = 1
+FORMAT = 2
 """Bump when the loader or the detail wording changes what is stored."""
 
 

@@ -7,7 +7,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.history.cache import HistoryCache
-from generator.history.diff import entity_details, placeholders, render, schema_details
+from generator.history.diff import (
+    entity_details,
+    is_review,
+    placeholders,
+    render,
+    schema_details,
+)
 from generator.history.versions import SCHEMA_KIND, Slot, Version, read_version
 from generator.model import EntityChange
 
@@ -137,7 +143,10 @@ def describe(
         if old.blob == new.blob and old.slot.form == new.slot.form:
             return None
         return EntityChange(
-            key=new.slot.key, change="changed", title=_title(new, reader), details=details
+            key=new.slot.key,
+            change="reviewed" if is_review(details) else "changed",
+            title=_title(new, reader),
+            details=details,
         )
     return EntityChange(
         key=new.slot.key,

@@ -83,7 +83,7 @@ def compare(root: Path, schemas: SchemaSet, base: str, head: str | None) -> Play
     return PlaybookDiff(base=start, head=head_commit, changes=tuple(ordered))
 
 
-ORDER = ("added", "changed", "renamed", "removed")
+ORDER = ("added", "changed", "reviewed", "renamed", "removed")
 
 
 def _tree(repo: GitRepository, commit: str, kinds: Mapping[str, KindSpec]) -> dict[str, Side]:

@@ -70,6 +70,25 @@ def placeholders(template: str) -> Iterator[str]:
             yield match.group(1)
 
 
+REVIEW_DETAIL = re.compile(r"Reviewed (?:by \S+ )?on [0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+"""A detail that records a review; a change made only of these is a review, not an edit."""
+
+
+def review_detail(old_fields: Mapping[str, Any], new_fields: Mapping[str, Any]) -> str | None:
+    """Give `Reviewed by @team on DAY` when the new version records a review, else None."""
+    day, by = new_fields.get("last_reviewed"), new_fields.get("reviewed_by")
+    if not isinstance(day, str) or day == old_fields.get("last_reviewed"):
+        return None
+    who = f"by {lit(by)} " if isinstance(by, str) and by.split() == [by] else ""
+    detail = f"Reviewed {who}on {lit(day)}"
+    return detail if REVIEW_DETAIL.match(detail) else None
+
+
+def is_review(details: Sequence[str]) -> bool:
+    """Tell whether a change's details say only that the entry was reviewed."""
+    return bool(details) and all(REVIEW_DETAIL.match(d) for d in details)
+
+
 def entity_details(
     schema: Schema | None,
     old_fields: Mapping[str, Any],
@@ -77,13 +96,20 @@ def entity_details(
     old_body: str | None = None,
     new_body: str | None = None,
 ) -> tuple[str, ...]:
-    """Give the field-level changes between two versions, in schema order, then the body's."""
+    """Give the field-level changes between two versions, in schema order, then the body's.
+
+    A new review date is one detail, `Reviewed by @team on DAY`, not two field changes.
+    """
     schema = schema or {}
     root = resolve(schema, schema)
     properties: Mapping[str, Any] = root.get("properties", {})
     present = set(old_fields) | set(new_fields)
     keys = [k for k in properties if k in present] + sorted(present - set(properties))
     out: list[str] = []
+    review = review_detail(old_fields, new_fields)
+    if review is not None:
+        out.append(review)
+        keys = [k for k in keys if k not in ("last_reviewed", "reviewed_by")]
     for key in keys:
         node = properties.get(key, {})
         diff_value(

@@ -16,7 +16,13 @@ from generator.model import ChangelogEntry, EntityChange, History
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&])")
 """Characters that can start markup mid-line; `(` and `!` cannot once `[` is escaped."""
 SPACES = re.compile(r"\s+")
-VERBS = {"added": "Added", "changed": "Changed", "renamed": "Renamed", "removed": "Removed"}
+VERBS = {
+    "added": "Added",
+    "changed": "Changed",
+    "reviewed": "Reviewed",
+    "renamed": "Renamed",
+    "removed": "Removed",
+}
 
 
 def md_text(text: str) -> str:
@@ -114,7 +120,8 @@ def diff_markdown(diff: PlaybookDiff) -> str:
         lines += [f"No change to the playbook's content from `{diff.base[:12]}` to {head}."]
         return "\n".join(lines) + "\n"
     counts = _counts(diff)
-    summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    # Reviews are listed only when there are some: most changes record none.
+    summary = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n or kind != "reviewed")
     lines += [f"**{summary}** (from `{diff.base[:12]}` to {head})", ""]
     for kind in ORDER:
         group = [c for c in diff.changes if c.change == kind]

@@ -10,10 +10,12 @@ from typing import Any
 
 from generator.content.schemas import KindSchema, SchemaSet, resolve, schema_at
 from generator.model import Entity, Playbook, Reference
+from generator.review import REVIEW_FIELDS
 from generator.site.paths import entity_page
 
-COMMON_FIELDS = frozenset({"title", "summary", "owners", "tags", "related", "order"})
-"""Fields every page shows in the same place, so the per-kind layout skips them."""
+COMMON_FIELDS = frozenset({"title", "summary", "owners", "tags", "related", "order", *REVIEW_FIELDS})
+"""Fields every page shows in the same place, so the per-kind layout skips them (the review
+fields in the review box of `_review.md.j2`)."""
 BODY_FIELD = "body"
 BODY_LABEL = "Mentioned in the text"
 

@@ -30,6 +30,7 @@ from generator.files import read_regular
 from generator.export import export_model
 from generator.history.feed import atom_feed
 from generator.model import Entity, History, Playbook
+from generator.teams import teams_by_handle
 from generator.pipeline import Validation
 from generator.site import forked, paths, sanitize
 from generator.site.context import (
@@ -44,6 +45,7 @@ from generator.site.links import rewrite_links
 from generator.site.loader import RegularFileLoader
 from generator.site.mermaid import flowchart
 from generator.site.reference import field_docs, shared_field_docs
+from generator.site.review import contacts, review_view, site_health
 from generator.site.text import code_span, first_date, plain_inline, table_cell, yaml_quote
 
 DEFAULT_SITE_NAME = "Product Operations Playbook"
@@ -64,6 +66,8 @@ class SiteSettings:
     """Alternative to `edit_uri`: `{path}` is replaced by the source path."""
     site_url: str | None = None
     """The published address; the Atom feed needs it for absolute ids and is left out without it."""
+    due_soon_days: int = 30
+    """Days before a review is due from which pages call it due soon (`[tool.playbook.health]`)."""
 
     def __post_init__(self) -> None:
         if self.edit_uri_template:
@@ -194,7 +198,16 @@ def template_environment(template_dir: Path) -> Environment:
     env.filters["schema_md"] = lambda text: Markup(sanitize.safe_markdown(str(text)))
     env.globals["front_matter"] = front_matter
     env.globals["backlink_groups"] = backlink_groups
+    env.globals["contact_links"] = contact_links
     return env
+
+
+def contact_links(team: Entity) -> Markup:
+    """Give the ways to reach a team as Markdown: links where they open, text otherwise."""
+    return Markup(", ").join(
+        Markup(f"[{inline(c.label)}]({c.url})") if c.url else inline(c.label)
+        for c in contacts(team)
+    )
 
 
 def front_matter(
@@ -292,9 +305,13 @@ def _render_tree(
             "edit_url": settings.edit_url(entity.source.path),
             "boost": spec.search_boost,
             "diagram": _diagram(playbook, entity),
+            "review": review_view(entity, playbook, teams, settings.due_soon_days),
+            "health": health,
         }
         return render(paths.entity_page(entity.kind, entity.id), template, values)
 
+    teams = teams_by_handle(playbook)
+    health = site_health(playbook, settings.due_soon_days)
     abbreviation_pattern = _abbreviation_pattern(index.abbreviations)
     tree = Tree()
     page(paths.HOME, "home.md.j2", counts=_counts(playbook), start_here=_start_here(playbook))
@@ -316,6 +333,7 @@ def _render_tree(
     page(paths.RACI, "raci.md.j2", tables=tables)
     page(paths.CHANGELOG, "changelog.md.j2", history=history)
     page(paths.TAGS, "tags.md.j2", tags=index.tags)
+    page(paths.HEALTH, "health.md.j2", health=health)
     kind_schemas = [validation.schemas.kinds[k] for k in playbook.kinds]
     page(
         paths.REFERENCE,
@@ -352,13 +370,15 @@ def navigation(playbook: Playbook) -> list[dict[str, str]]:
         {"RACI matrix": paths.RACI},
         {"Tags": paths.TAGS},
         {"Changelog": paths.CHANGELOG},
+        {"Playbook health": paths.HEALTH},
         {"Contributor reference": paths.REFERENCE},
     ]
 
 
 def _check_kind_names(playbook: Playbook) -> None:
     taken = {
-        p.removesuffix(".md") for p in (paths.RACI, paths.CHANGELOG, paths.TAGS, paths.REFERENCE)
+        p.removesuffix(".md")
+        for p in (paths.RACI, paths.CHANGELOG, paths.TAGS, paths.REFERENCE, paths.HEALTH)
     }
     clash = sorted(set(playbook.kinds) & (taken | paths.RESERVED_FOLDERS | {"index"}))
     if clash:

@@ -76,6 +76,7 @@ def site_settings(config: Config, mkdocs: Mapping[str, Any]) -> SiteSettings:
         edit_uri=text("edit_uri"),
         edit_uri_template=text("edit_uri_template"),
         site_url=text("site_url"),
+        due_soon_days=config.health.due_soon_days,
     )
 
 
