@@ -34,7 +34,8 @@ LOADER_RULES = frozenset({
     "yaml-root", "encoding", "file-too-large", "file-extension", "file-symlink", "file-unreadable",
     "too-many-files", "frontmatter-missing", "frontmatter-unclosed", "id-format", "id-duplicate",
     "schema", "unknown-field", "link-unsafe", "markdown-depth", "markdown-size", "html-raw",
-    "yaml-size", "file-type", "playbook-too-large",
+    "yaml-size", "file-type", "playbook-too-large", "mermaid-unsafe", "markdown-control",
+    "id-reserved",
 })  # fmt: skip
 """Problems that make a file unreadable or invalid: they cannot be switched off."""
 WARNING_ONLY = frozenset({"unknown-folder", "nested-folder"})
@@ -79,6 +80,11 @@ def _validate(config: Config) -> Validation:
             + ", ".join(sorted(switchable))
         )
     schemas = load_schemas(config.schema_dir, config.root)
+    if not config.content_dir.is_dir():  # else a wrong --root would report "no problems"
+        raise ConfigError(
+            f"no playbook/ folder in {config.root}: run playbook from the repository root, "
+            "or point --root at it"
+        )
     candidates, issues = discover(config.content_dir, config.root, schemas.specs)
     files: dict[str, LoadedFile] = {}
     unreadable: dict[str, str] = {}

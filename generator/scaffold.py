@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from generator.codeowners import valid_owners
-from generator.content.load import MAX_ID_LENGTH, is_valid_id
+from generator.content.load import MAX_ID_LENGTH, is_reserved_id, is_valid_id
 from generator.content.schemas import KindSchema, SchemaSet, resolve, schema_at
 from generator.errors import PlaybookError
 from generator.model import Playbook
@@ -78,6 +78,11 @@ def check_new(
     if not is_valid_id(entity_id):
         raise ScaffoldUsageError(
             f"'{entity_id}' is not a valid id: use {ID_RULE} (at most {MAX_ID_LENGTH} characters)"
+        )
+    if is_reserved_id(entity_id):
+        raise ScaffoldUsageError(
+            f"'{entity_id}' is a device name on Windows, so the repository could not be checked "
+            "out there: choose another id"
         )
     kind_schema = schemas.kinds[kind]
     forms = kind_schema.spec.forms

@@ -264,3 +264,134 @@ def test_the_history_cache_never_follows_a_link(
         assert result.returncode == 0, result.stderr
         assert "Team leader" in result.stdout
     assert list(elsewhere.iterdir()) == []
+
+
+# --- 6. Mermaid diagrams are read statement by statement, as Mermaid reads them ------------
+
+HOSTILE_DIAGRAMS = [
+    ("click-after-semicolon", "graph TD\nA-->B; click B call alert(1)", 3, "`click`"),
+    ("click-href-script", 'graph TD\nA-->D\nclick D href "javascript:alert(1)"', 4, "`click`"),
+    ("click-callback", "graph TD\nA-->D\n  CLICK D callback", 4, "`CLICK`"),
+    ("outside-image", 'graph TD\nA["<<img src=https://evil.example/p.png>"]', 3, "<img"),
+    ("tag-with-attributes", 'graph TD\nA["<b onclick=alert(1)>x</b>"]', 3, "<b"),
+    ("css-address", "graph TD\nA-->B\nstyle A fill:url(https://evil.example/x)", 4, "url("),
+    ("shape-image", 'flowchart TD\nA@{ img: "/x.png", label: "x" }', 3, "shape data"),
+    ("directive", '%%{init: {"securityLevel": "loose"}}%%\ngraph TD', 2, "directive"),
+    ("front-matter", "---\nconfig:\n  securityLevel: loose\n---\ngraph TD", 2, "front matter"),
+    ("sequence-link", "sequenceDiagram\nlink A: Site @ https://evil.example", 3, "`link`"),
+]
+SAFE_DIAGRAMS = [
+    'graph TD\nA["a < b; raw data: x"] --> B["<b>bold</b><br/>#lt;img#gt;"]\n%% click comment',
+    "graph LR\nA-->B\nlinkStyle 0 stroke:#f00\nclassDef x fill:#eee",
+]
+
+
+def _guide(body: str) -> str:
+    return f"---\ntitle: Intro\nsummary: Start here.\nowners: ['@acme/ops']\n---\n{body}\n"
+
+
+@pytest.mark.parametrize(
+    ("diagram", "line", "shown"),
+    [case[1:] for case in HOSTILE_DIAGRAMS],
+    ids=[case[0] for case in HOSTILE_DIAGRAMS],
+)
+def test_a_hostile_diagram_is_refused_with_its_location(
+    base_repo: Path, diagram: str, line: int, shown: str
+) -> None:
+    from generator.config import load_config
+    from generator.pipeline import validate_playbook
+
+    for body in (
+        f"```mermaid\n{diagram}\n```",
+        "- a list\n\n" + _indent(f"~~~mermaid\n{diagram}\n~~~"),
+    ):
+        (base_repo / "playbook/guides/intro.md").write_text(_guide(f"Text.\n\n{body}"))
+        issues = validate_playbook(load_config(base_repo)).issues
+        found = [i for i in issues if i.rule == "mermaid-unsafe"]
+        assert found and all(i.severity is Severity.ERROR for i in found)
+        first = found[0]
+        assert first.source.path == "playbook/guides/intro.md"
+        offset = 8 if body.startswith("```") else 10  # front matter, text and the fence
+        assert first.source.line == offset + line - 1
+        assert any(shown in i.message for i in found), [i.message for i in found]
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.split("\n"))
+
+
+@pytest.mark.parametrize("diagram", [case[1] for case in HOSTILE_DIAGRAMS])
+def test_the_sanitiser_shows_a_hostile_diagram_as_code(diagram: str) -> None:
+    from hostile import site_markdown
+
+    from generator.site.sanitize import safe_markdown
+    from generator.site.scan import scan_page
+
+    for text in (
+        f"```mermaid\n{diagram}\n```",
+        "- a list\n\n" + _indent(f"```mermaid\n{diagram}\n```"),
+    ):
+        page = site_markdown()(safe_markdown(text))
+        assert 'class="mermaid"' not in page
+        assert scan_page(page) == []
+        raw = site_markdown()(text)
+        assert 'class="mermaid"' in raw and scan_page(raw)  # unsanitised, the scanner sees it
+
+
+@pytest.mark.parametrize("diagram", SAFE_DIAGRAMS)
+def test_ordinary_diagrams_pass_and_are_drawn(base_repo: Path, diagram: str) -> None:
+    from hostile import site_markdown
+
+    from generator.config import load_config
+    from generator.pipeline import validate_playbook
+    from generator.site.sanitize import safe_markdown
+    from generator.site.scan import scan_page
+
+    text = f"```mermaid\n{diagram}\n```"
+    (base_repo / "playbook/guides/intro.md").write_text(_guide(text))
+    assert validate_playbook(load_config(base_repo)).issues == ()
+    page = site_markdown()(safe_markdown(text))
+    assert 'class="mermaid"' in page and scan_page(page) == []
+
+
+# --- 12. control characters in Markdown, reserved ids, a root without playbook/ -------------
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x85", "\x07", "\x9b", "\x7f"])
+def test_control_characters_in_markdown_are_refused_with_a_location(
+    base_repo: Path, char: str
+) -> None:
+    from generator.config import load_config
+    from generator.pipeline import validate_playbook
+
+    (base_repo / "playbook/guides/intro.md").write_bytes(
+        _guide(f"Fine.\n\nBad {char}]0;x here.").encode("utf-8")
+    )
+    issues = validate_playbook(load_config(base_repo)).issues
+    assert [(i.source.line, i.source.column, i.rule) for i in issues] == [
+        (8, 5, "markdown-control")
+    ]
+    assert f"U+{ord(char):04X}" in issues[0].message
+
+
+@pytest.mark.parametrize("name", ["con", "aux", "nul", "prn", "com1", "lpt9"])
+def test_windows_device_names_are_refused_as_ids(
+    playbook_cli: Cli, base_repo: Path, name: str
+) -> None:
+    shutil.copy(base_repo / "playbook/tools/board.yml", base_repo / f"playbook/tools/{name}.yml")
+    result = playbook_cli("validate", "--no-context", cwd=base_repo)
+    assert result.returncode == 1
+    assert f"playbook/tools/{name}.yml:1:1: error[id-reserved]:" in result.stdout
+    new = playbook_cli("new", "roles", name, cwd=base_repo)
+    assert new.returncode == 2 and "device name on Windows" in new.stderr
+    assert not (base_repo / f"playbook/roles/{name}.yml").exists()
+
+
+def test_a_root_with_schemas_but_no_playbook_is_a_usage_error(
+    playbook_cli: Cli, base_repo: Path
+) -> None:
+    shutil.rmtree(base_repo / "playbook")
+    for command in ("validate", "build", "export"):
+        result = playbook_cli("--root", str(base_repo), command, timeout=QUICK)
+        assert result.returncode == 2, (command, result.stdout, result.stderr)
+        assert "no playbook/ folder" in result.stderr

@@ -17,6 +17,7 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
+from generator.checks.mermaid import diagram_problems
 from generator.checks.references import is_unsafe_url
 
 URL_ATTRIBUTES = frozenset({
@@ -27,9 +28,6 @@ URL_ATTRIBUTES = frozenset({
 FORBIDDEN_TAGS = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "base"})
 _THEME_SCRIPT_SRC = re.compile(r"(?:\.\./)*/?assets/javascripts/[\w./-]+\.js\Z")
 """Material's bundles, addressed relative to the page or from the site root."""
-_MERMAID_CALL = re.compile(r"^\s*(?:click|call|callback)\b(?!\s+\S+\s+href\b).*$", re.I | re.M)
-_MERMAID_HREF = re.compile(r"\bhref\s+\"([^\"]*)\"", re.I)
-_MERMAID_LOOSE = re.compile(r"%%\{.*securityLevel", re.I | re.S)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -132,16 +130,10 @@ class _Scanner(HTMLParser):
             self.report("unsafe-url", f"<{tag} style={value!r}>")
 
     def check_mermaid(self, source: str) -> None:
-        lines = source.split("\n")
-        # `%%` starts a comment, except `%%{`, which starts a directive
-        source = "\n".join(n for n in lines if not re.match(r"\s*%%(?!\{)", n))
-        for match in _MERMAID_CALL.finditer(source):
-            self.report("mermaid", f"diagram calls code: {match.group().strip()}", self.mermaid_at)
-        for match in _MERMAID_HREF.finditer(source):
-            if is_unsafe_url(match.group(1)):
-                self.report("mermaid", f"diagram links to {match.group(1)!r}", self.mermaid_at)
-        if _MERMAID_LOOSE.search(source):
-            self.report("mermaid", "diagram changes Mermaid's security level", self.mermaid_at)
+        # Read as validation reads diagrams from content: the one reading of what Mermaid does.
+        lines = tuple((number, 0, text) for number, text in enumerate(source.split("\n")))
+        for problem in diagram_problems(lines):
+            self.report("mermaid", f"diagram line {problem.line}: {problem.message}", self.mermaid_at)
 
 
 def allowed_script(attributes: dict[str, str], content: str) -> bool:
