@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from generator.checks.abbreviations import RULE as ABBREVIATION_RULE
+from generator.checks.abbreviations import check_abbreviations
 from generator.checks.markdown import check_markdown
 from generator.checks.references import (
     field_references,
@@ -35,7 +37,7 @@ LOADER_RULES = frozenset({
     "too-many-files", "frontmatter-missing", "frontmatter-unclosed", "id-format", "id-duplicate",
     "schema", "unknown-field", "link-unsafe", "markdown-depth", "markdown-size", "html-raw",
     "yaml-size", "file-type", "playbook-too-large", "mermaid-unsafe", "markdown-control",
-    "id-reserved",
+    "id-reserved", ABBREVIATION_RULE,
 })  # fmt: skip
 """Problems that make a file unreadable or invalid: they cannot be switched off."""
 WARNING_ONLY = frozenset({"unknown-folder", "nested-folder"})
@@ -125,6 +127,7 @@ def _validate(config: Config) -> Validation:
         locate=_locator(files), files={k: f.rel for k, f in files.items()}, unreadable=unreadable
     )
     issues.extend(run_rules(playbook, context, config.disable))
+    issues.extend(check_abbreviations(playbook, context.locate))
     # An unreadable entry has no owners to list: compare only once every entry loads, or the
     # hint (regenerate) would drop that entry's owners.
     if CODEOWNERS_RULE not in config.disable and not any(i.rule in LOADER_RULES for i in issues):

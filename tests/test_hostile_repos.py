@@ -395,3 +395,37 @@ def test_a_root_with_schemas_but_no_playbook_is_a_usage_error(
         result = playbook_cli("--root", str(base_repo), command, timeout=QUICK)
         assert result.returncode == 2, (command, result.stdout, result.stderr)
         assert "no playbook/ folder" in result.stderr
+
+
+# --- 5. glossary abbreviations that collide with the Markdown engine's placeholders ---------
+
+
+@pytest.mark.parametrize("abbreviation", ["wzxhzdk", "klzzwxh", "hzzhzkh", "amp", "0", "12"])
+def test_an_abbreviation_the_engine_uses_is_refused_at_its_field(
+    base_repo: Path, abbreviation: str
+) -> None:
+    from generator.config import load_config
+    from generator.pipeline import validate_playbook
+
+    term = base_repo / "playbook/glossary/kpi.yml"
+    term.write_text(
+        term.read_text().replace("abbreviation: KPI", f"abbreviation: '{abbreviation}'")
+    )
+    issues = validate_playbook(load_config(base_repo)).issues
+    reserved = [i for i in issues if i.rule == "abbreviation-reserved"]
+    assert [i.source.path for i in reserved] == ["playbook/glossary/kpi.yml"]
+    assert {i.rule for i in issues} <= {"abbreviation-reserved", "schema"}  # schema: no letter
+    line = term.read_text().split("\n").index(f"abbreviation: '{abbreviation}'") + 1
+    assert (reserved[0].source.line, reserved[0].source.column) == (line, 15)
+
+
+def test_the_refused_abbreviations_do_corrupt_pages_and_ordinary_ones_do_not() -> None:
+    from hostile import site_markdown
+
+    from generator.checks.abbreviations import reserved_reason
+
+    page = "KPI x wzxhzdk 0 12.\n\n```python\nx = 1\n```\n\nA &amp; B\n\n"
+    for abbreviation in ("wzxhzdk", "0", "KPI", "AMP", "OKR"):
+        html = site_markdown()(page + f"*[{abbreviation}]: a term\n")
+        broken = "\x02" in html or "<pre" not in html or "&amp;" not in html
+        assert broken == (reserved_reason(abbreviation) is not None), abbreviation
