@@ -429,3 +429,25 @@ def test_the_refused_abbreviations_do_corrupt_pages_and_ordinary_ones_do_not() -
         html = site_markdown()(page + f"*[{abbreviation}]: a term\n")
         broken = "\x02" in html or "<pre" not in html or "&amp;" not in html
         assert broken == (reserved_reason(abbreviation) is not None), abbreviation
+
+
+# --- 11. playbook new never writes outside the repository ----------------------------------
+
+
+def test_new_does_not_write_through_a_symlinked_kind_folder(
+    playbook_cli: Cli, base_repo: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(base_repo / "playbook/tools", elsewhere)
+    (base_repo / "playbook/tools").symlink_to(elsewhere)
+    before = sorted(p.name for p in elsewhere.iterdir())
+    result = playbook_cli("new", "tools", "wiki", cwd=base_repo)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "cannot create playbook/tools/wiki.yml" in result.stderr
+    assert "symbolic link" in result.stderr
+    assert sorted(p.name for p in elsewhere.iterdir()) == before
+    # A link where the new file would go is an existing entry: never written through either.
+    (base_repo / "playbook/roles/ghost.yml").symlink_to(tmp_path / "ghost.yml")
+    result = playbook_cli("new", "roles", "ghost", cwd=base_repo)
+    assert result.returncode == 1 and "never overwrites" in result.stderr
+    assert not (tmp_path / "ghost.yml").exists()

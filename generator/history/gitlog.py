@@ -355,8 +355,8 @@ def open_repository(root: Path) -> GitRepository:
 
 DUBIOUS_OWNERSHIP = (
     "git refuses to read this repository because it belongs to another user (git's "
-    "\"dubious ownership\" check, common in CI containers). To trust it, run "
-    "`git config --global --add safe.directory \"$PWD\"` in its top folder, or in GitHub "
+    '"dubious ownership" check, common in CI containers). To trust it, run '
+    '`git config --global --add safe.directory "$PWD"` in its top folder, or in GitHub '
     "Actions check it out with actions/checkout"
 )
 _ABSOLUTE_PATH = re.compile(r"""(?<![\w.~-])/(?:[^\s'"`/]+/?)+|'/[^']*'""")
