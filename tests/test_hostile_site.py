@@ -68,6 +68,19 @@ def test_a_theme_override_that_adds_script_fails_the_build_and_keeps_the_site(
     assert leftovers(repo) == []
 
 
+def test_plain_mkdocs_build_fails_on_the_scan_too(repo: Path) -> None:
+    main = repo / "site_templates/overrides/main.html"
+    main.write_text(
+        main.read_text().replace("{{ super() }}", '{{ super() }}<img src="x" onerror="alert(1)">')
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(repo / "plain")],
+        cwd=repo, env={**os.environ, **QUIET}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "failed the safety scan" in result.stderr and "event-attribute" in result.stderr
+
+
 # --- 4. a full disk is one line, and the previous site stays -------------------------------
 
 
