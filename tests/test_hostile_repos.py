@@ -46,6 +46,34 @@ def test_a_pipe_as_an_entry_file_is_reported_without_blocking(
     assert "playbook/roles/pipe.yml:1:1: error[file-type]:" in result.stdout
 
 
+def test_on_a_terminal_the_default_context_does_not_block(base_repo: Path) -> None:
+    """The context printer is on by default on a terminal: a real pseudo-terminal here."""
+    import pty
+    import sys
+
+    os.mkfifo(base_repo / "playbook/roles/pipe.yml")
+    controller, terminal = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "validate"], cwd=base_repo, stdout=terminal,
+            stderr=terminal, timeout=QUICK, check=False,
+        )  # fmt: skip
+        os.close(terminal)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal's other end is closed: all is read
+                break
+            if not chunk:
+                break
+            output += chunk
+    finally:
+        os.close(controller)
+    assert done.returncode == 1
+    assert b"playbook/roles/pipe.yml:1:1: error[file-type]:" in output
+
+
 def test_a_pipe_as_a_kind_folder_is_reported_without_blocking(
     playbook_cli: Cli, base_repo: Path
 ) -> None:
