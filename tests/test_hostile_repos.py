@@ -479,3 +479,33 @@ def test_new_does_not_write_through_a_symlinked_kind_folder(
     result = playbook_cli("new", "roles", "ghost", cwd=base_repo)
     assert result.returncode == 1 and "never overwrites" in result.stderr
     assert not (tmp_path / "ghost.yml").exists()
+
+
+# --- 2. the scan of every build: its shortcut never passes what the parser would report -----
+
+HOSTILE_HTML = [
+    '<img src="x" ONERROR="alert(1)">', "<svg/onload=alert(1)>", '<a href="x"onclick=alert(1)>',
+    '<a href="&#106;avascript:alert(1)">x</a>', '<a href=" javascript:alert(1)">x</a>',
+    '<a href="java\tscript:alert(1)">x</a>', '<a HREF="JAVASCRIPT:alert(1)">x</a>',
+    '<form action="javascript:alert(1)"></form>', '<use xlink:href="data:image/svg+xml,x"/>',
+    '<div style="background:url(&#106;avascript:alert(1))">', '<p style="x:expression(alert(1))">',
+    "<IFRAME src=x></IFRAME>", '<meta http-equiv="refresh" content="0;url=https://evil">',
+    "<SCRIPT>alert(1)</SCRIPT>", '<script src="//evil.example/x.js"></script>',
+    "<script>alert(1)", '<pre class="mermaid"><code>graph TD\nclick A call alert(1)</code></pre>',
+    '<base href="https://evil.example/">', '<iframe srcdoc="&lt;script&gt;x&lt;/script&gt;">',
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("snippet", HOSTILE_HTML)
+def test_the_scan_shortcut_never_passes_a_finding(snippet: str) -> None:
+    from hostile import HOSTILE_MARKDOWN, site_markdown
+
+    from generator.site.scan import plainly_clean, scan_page
+
+    page = f"<html><body><p>text</p>{snippet}<p>more</p></body></html>"
+    assert scan_page(page), snippet
+    assert not plainly_clean(page)
+    for _, markdown in HOSTILE_MARKDOWN:
+        rendered = site_markdown()(markdown)
+        if scan_page(rendered):
+            assert not plainly_clean(rendered), markdown
