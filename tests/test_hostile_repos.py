@@ -355,10 +355,9 @@ def test_the_sanitiser_shows_a_hostile_diagram_as_code(diagram: str) -> None:
     from generator.site.sanitize import safe_markdown
     from generator.site.scan import scan_page
 
-    for text in (
-        f"```mermaid\n{diagram}\n```",
-        "- a list\n\n" + _indent(f"```mermaid\n{diagram}\n```"),
-    ):
+    openings = ("```mermaid", "```{.mermaid}", "``` { .mermaid }")
+    texts = [f"{opening}\n{diagram}\n```" for opening in openings]
+    for text in [*texts, "- a list\n\n" + _indent(f"```mermaid\n{diagram}\n```")]:
         page = site_markdown()(safe_markdown(text))
         assert 'class="mermaid"' not in page
         assert scan_page(page) == []

@@ -21,9 +21,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 _FENCE_OPEN = re.compile(
-    r"(?P<prefix>[ \t>*+\-0-9.)]*?)(?P<fence>`{3,}|~{3,})[ \t]*mermaid\b", re.I
+    r"(?P<prefix>[ \t>*+\-0-9.)]*?)(?P<fence>`{3,}|~{3,})[ \t]*(?:\{[ \t]*\.)?mermaid\b", re.I
 )
-"""An opening mermaid fence at any depth of lists or quotes: the fences extension draws those."""
+"""An opening mermaid fence (```` ```mermaid ```` or ```` ```{.mermaid} ````) at any depth of lists
+or quotes: the fences extension draws all of those."""
 _CONTAINER = re.compile(r"[ \t>]*")
 _ACTION = re.compile(r"[ \t]*(click|call|callback|href|links?)\b", re.I)
 _DIRECTIVE = re.compile(r"%%[ \t]*\{")
