@@ -248,7 +248,7 @@ def _forge(document: object) -> object:
 def test_a_committed_cache_cannot_forge_the_changelog_or_the_diff(
     playbook_cli: Cli, base_repo: Path, tmp_path: Path
 ) -> None:
-    from generator.history.cache import CACHE_DIR
+    from generator.history.cache import CACHE_DIR, seal, unseal
 
     _retitled_history(base_repo)
     honest = playbook_cli("changelog", "--format", "json", cwd=base_repo)
@@ -260,7 +260,9 @@ def test_a_committed_cache_cannot_forge_the_changelog_or_the_diff(
         forged = base_repo / folder
         forged.mkdir(parents=True)
         for cached in made.iterdir():
-            (forged / cached.name).write_text(json.dumps(_forge(json.loads(cached.read_text()))))
+            text = unseal(cached.read_bytes())
+            assert text is not None
+            (forged / cached.name).write_bytes(seal(json.dumps(_forge(json.loads(text))).encode()))
     git(base_repo, "add", "-A", "-f")
     git(base_repo, "commit", "-qm", "Add a cache")
     clone = tmp_path / "clone"
