@@ -90,7 +90,8 @@ def plainly_clean(text: str) -> bool:
     (an `on...=` or a frame anywhere, even in text; any attribute value that might read as a
     script address, whatever the attribute; a script that is not the theme's; a style that
     might decode to script; a diagram) means the page gets the full parse, so this never says
-    clean where the parser would find something.
+    clean where the parser would find something that can run. (An `on...` attribute with no
+    value, which the parser lists and a browser ignores, is not looked for.)
     """
     low = text.lower()  # tag and attribute names are read in any case
     if any(word in low for word in _SUSPECT_WORDS):
