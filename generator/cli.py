@@ -405,6 +405,8 @@ def _prepare_site(obj: Ctx, strict: bool) -> tuple[Config, Any]:
         echo(report(generated.validation, "text", obj.root, context=sys.stdout.isatty()), nl=False)
     if not generated.rendered:
         sys.exit(EXIT_INVALID)
+    if generated.history.warning:  # the changelog page says it too; the terminal should
+        echo(f"playbook: warning: {generated.history.warning}", err=True)
     return config, generated
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from generator.checks.abbreviations import RULE as ABBREVIATION_RULE
 from generator.checks.markdown import check_markdown
 from generator.checks.references import (
     field_references,
@@ -38,7 +39,8 @@ LOADER_RULES = frozenset({
     "yaml-root", "encoding", "file-too-large", "file-extension", "file-symlink", "file-unreadable",
     "too-many-files", "frontmatter-missing", "frontmatter-unclosed", "id-format", "id-duplicate",
     "schema", "unknown-field", "link-unsafe", "markdown-depth", "markdown-size", "html-raw",
-    "yaml-size", "file-type", "playbook-too-large",
+    "yaml-size", "file-type", "playbook-too-large", "mermaid-unsafe", "markdown-control",
+    "id-reserved", ABBREVIATION_RULE,
 })  # fmt: skip
 """Problems that make a file unreadable or invalid: they cannot be switched off."""
 WARNING_ONLY = frozenset({"unknown-folder", "nested-folder", "file-hidden"})
@@ -71,6 +73,11 @@ def validate_playbook(config: Config) -> Validation:
     _check_disable(config.disable)
     with collection_paused():
         schemas = load_schemas(config.schema_dir, config.root)
+        if not config.content_dir.is_dir():  # else a wrong --root would report "no problems"
+            raise ConfigError(
+                f"no playbook/ folder in {config.root}: run playbook from the repository root, "
+                "or point --root at it"
+            )
         candidates, issues = discover(config.content_dir, config.root, schemas.specs)
         files, unreadable = read_entries(candidates, schemas, config, issues)
         playbook, link_issues = link_playbook(files, schemas)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import textwrap
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -12,7 +15,7 @@ from typing import Any
 import yaml
 
 from generator.codeowners import valid_owners
-from generator.content.load import MAX_ID_LENGTH, is_valid_id
+from generator.content.load import MAX_ID_LENGTH, is_reserved_id, is_valid_id
 from generator.content.schemas import KindSchema, SchemaSet, resolve, schema_at
 from generator.errors import PlaybookError
 from generator.model import Playbook
@@ -79,6 +82,11 @@ def check_new(
     if not is_valid_id(entity_id):
         raise ScaffoldUsageError(
             f"'{entity_id}' is not a valid id: use {ID_RULE} (at most {MAX_ID_LENGTH} characters)"
+        )
+    if is_reserved_id(entity_id):
+        raise ScaffoldUsageError(
+            f"'{entity_id}' is a device name on Windows, so the repository could not be checked "
+            "out there: choose another id"
         )
     kind_schema = schemas.kinds[kind]
     forms = kind_schema.spec.forms
@@ -277,19 +285,43 @@ def write_new(root: Path, scaffold: Scaffold, other_forms: Sequence[str]) -> Pat
     path = root / scaffold.rel
     for form in other_forms:
         sibling = path.with_suffix(f".{form}")
-        if sibling != path and sibling.exists():
+        if sibling != path and (sibling.exists() or sibling.is_symlink()):
             raise EntityExistsError(f"{sibling.relative_to(root).as_posix()} already has this id")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # "x" creates or fails atomically: never overwrite an entry, even in a race.
-        with path.open("x", encoding="utf-8", newline="\n") as out:
-            out.write(scaffold.text)
-    except FileExistsError as error:
-        if error.filename != str(path):  # the kind folder's place is taken by a file
-            raise ScaffoldUsageError(f"cannot create {scaffold.rel}: {error.strerror}") from None
+        descriptor = create_inside(root, scaffold.rel)
+    except FileExistsError:
         raise EntityExistsError(
             f"{scaffold.rel} already exists; playbook new never overwrites"
         ) from None
-    except OSError as error:  # not writable, a file where a folder should be...
-        raise ScaffoldUsageError(f"cannot create {scaffold.rel}: {error.strerror}") from None
+    except OSError as error:  # not writable, a file or a link where a folder should be...
+        reason = error.strerror
+        if error.errno in (errno.ELOOP, errno.ENOTDIR):
+            reason = "a folder on the way is a symbolic link or a file; make it a real folder"
+        raise ScaffoldUsageError(f"cannot create {scaffold.rel}: {reason}") from None
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as out:
+        out.write(scaffold.text)
     return path
+
+
+def create_inside(root: Path, rel: str) -> int:
+    """Create the new file `rel` under `root` and give its descriptor, open for writing.
+
+    Folders on the way are made as needed, and each is opened without following links, so a
+    kind folder that is a symbolic link to elsewhere (which validation refuses to read) is never
+    written through. The file is created exclusively: an existing one, or a link in its place,
+    raises FileExistsError, even in a race.
+    """
+    *folders, name = rel.split("/")
+    opening = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+    folder = os.open(root, opening)
+    try:
+        for part in folders:
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(part, dir_fd=folder)
+            inner = os.open(part, opening | os.O_NOFOLLOW, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+        creating = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        return os.open(name, creating, 0o644, dir_fd=folder)
+    finally:
+        os.close(folder)

@@ -301,3 +301,126 @@ def test_fuzzed_hostile_content_builds_no_live_script(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_long_fuzz_of_builds(tmp_path: Path) -> None:
     _fuzz_builds(tmp_path, max(BUILDS, 30), SEED + 4)
+
+
+# --- mkdocs.yml and the history cache are fuzzed too ----------------------------------------
+
+MKDOCS_VALUES = [
+    b'"javascript:alert(1)//"', b'"<img src=x onerror=alert(1)>"', b"'\"><script>x</script>'",
+    b'"jav&#x09;ascript:alert(1)"', b'"//evil.example/x"', b'"\\e]0;PWNED\\a"', b'"a\\u202eb"',
+    b"!ENV [NOPE, 'x']", b"!!python/name:os.system", b"{link: 'data:text/html,x'}",
+    b"[{'<b>': index.md}]", b"'\\\\\"-alert(1)-\\\\\"'",
+]  # fmt: skip
+MKDOCS_KEYS = [
+    b"site_name", b"site_url", b"repo_url", b"edit_uri", b"edit_uri_template", b"copyright",
+    b"site_description", b"extra", b"nav", b"extra_css", b"theme", b"repo_name",
+]  # fmt: skip
+
+
+def _mutate_mkdocs(data: bytes, rng: random.Random) -> bytes:
+    """Give mkdocs.yml with hostile settings added, or with random edits."""
+    if rng.random() < 0.6:
+        key, value = rng.choice(MKDOCS_KEYS), rng.choice(MKDOCS_VALUES)
+        if key == b"extra" and not value.startswith(b"{"):
+            value = b"{homepage: " + value + b"}"
+        return data + b"\n" + key + b": " + value + b"\n"
+    return _mutate(data, rng)
+
+
+def _check_site_settings(root: Path) -> str | None:
+    """Read settings and render in-process; give what went wrong (a crash or a hang) or None."""
+    from generator.errors import PlaybookError
+    from generator.site.build import prepare, write_docs
+
+    try:
+        with _time_limit(TIMEOUT):
+            generated = prepare(load_config(root), False)
+            if generated.rendered:
+                write_docs(load_config(root), generated)
+    except _Timeout:
+        return f"rendering took more than {TIMEOUT} s"
+    except PlaybookError:
+        return None  # a usage error, named: what a hostile mkdocs.yml should get
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+def test_fuzzed_mkdocs_yml_never_crashes_the_site_commands(
+    fuzz_repo: Path, tmp_path: Path, cached_schemas: None
+) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(fuzz_repo, root)
+    original = (root / "mkdocs.yml").read_bytes()
+    rng = random.Random(SEED + 5)
+    failures = []
+    for _ in range(min(RUNS, 60)):
+        data = _mutate_mkdocs(original, rng)
+        (root / "mkdocs.yml").write_bytes(data)
+        problem = _check_site_settings(root)
+        if problem:
+            failures.append(f"{_save_regression('mkdocs.yml', data, problem)}: {problem}")
+    assert not failures, "\n".join(failures)
+
+
+def test_fuzzed_mkdocs_yml_builds_no_live_script(fuzz_repo: Path, tmp_path: Path) -> None:
+    rng = random.Random(SEED + 6)
+    original = (fuzz_repo / "mkdocs.yml").read_bytes()
+    for number in range(min(BUILDS, 2)):
+        root = tmp_path / f"build-{number}"
+        shutil.copytree(fuzz_repo, root)
+        (root / "mkdocs.yml").write_bytes(_mutate_mkdocs(original, rng))
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "build"], cwd=root, capture_output=True,
+            text=True, timeout=300, check=False,
+        )  # fmt: skip
+        output = result.stdout + result.stderr
+        assert result.returncode in (0, 1, 2) and "Traceback" not in output, output
+        if result.returncode == 0:
+            assert [str(f) for f in scan_site(root / "site")] == []
+
+
+def _git(root: Path, *args: str) -> str:
+    env = {**os.environ, "HOME": str(root.parent), "GIT_CONFIG_NOSYSTEM": "1"}
+    return subprocess.run(
+        ["git", "-c", "user.name=Ada", "-c", "user.email=ada@example.org", *args],
+        cwd=root, env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+
+
+def test_a_fuzzed_history_cache_never_changes_history(tmp_path: Path) -> None:
+    from generator.content.schemas import load_schemas
+    from generator.history.cache import CACHE_DIR
+    from generator.history.reader import read_history
+
+    root = make_site_repo(tmp_path / "repo")
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "Start")
+    role = root / "playbook/roles/product-manager.yml"
+    role.write_text(role.read_text().replace("Product manager", "Product lead"))
+    _git(root, "commit", "-qam", "Retitle")
+    schemas = load_schemas(root / "schemas", root)
+    honest = read_history(root, schemas, cache=False)
+    read_history(root, schemas)  # fills the cache
+    cache = Path(_git(root, "rev-parse", "--absolute-git-dir").strip()) / CACHE_DIR
+    files = sorted(cache.iterdir())
+    pristine = {path: path.read_bytes() for path in files}
+    rng = random.Random(SEED + 7)
+    for _ in range(min(RUNS, 40)):
+        for path, data in pristine.items():
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+            damage = rng.randrange(6)
+            if damage == 0:
+                path.symlink_to(root / "playbook")
+            elif damage == 1:
+                os.mkfifo(path)
+            elif damage == 2:
+                path.mkdir()
+            else:
+                path.write_bytes(_mutate(data, rng))
+        with _time_limit(TIMEOUT):
+            assert read_history(root, schemas) == honest

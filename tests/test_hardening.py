@@ -237,8 +237,11 @@ def test_the_whole_playbook_has_a_size_limit(
 
 
 def _reaches_the_build(markdown: str) -> bool:
-    """Tell whether validation lets this Markdown through (unsafe links it sees are errors)."""
-    return not any(is_unsafe_url(link.target) for link in markdown_links(markdown))
+    """Tell whether validation lets this Markdown through (unsafe links and diagrams are errors)."""
+    from generator.checks.markdown import check_unsafe_text
+
+    unsafe_link = any(is_unsafe_url(link.target) for link in markdown_links(markdown))
+    return not unsafe_link and not check_unsafe_text(markdown)
 
 
 HOSTILE_STEP = '"]; click step1 call alert(1); A["<img src=x onerror=alert(2)>'

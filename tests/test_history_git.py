@@ -15,7 +15,7 @@ import pytest
 from generator.config import load_config
 from generator.content.schemas import SchemaSet, load_schemas
 from generator.history import changes as changes_module
-from generator.history.cache import CACHE_DIR
+from generator.history.cache import CACHE_DIR, seal, unseal
 from generator.history.compare import compare
 from generator.history.gitlog import GitRepository, open_repository
 from generator.history.reader import read_history
@@ -526,14 +526,16 @@ def test_cache_of_the_wrong_shape_is_read_again(
     """JSON the cache never writes (edited by hand, another version) is no error, nor trusted."""
     first = read_history(story.root, schemas)
     for path in (cache_of(story.root)).iterdir():
-        document = json.loads(path.read_text("utf-8"))
+        text = unseal(path.read_bytes())
+        assert text is not None
+        document = json.loads(text)
         for part, value in damage.items():
             if part in document:
                 stored = document[part]
                 document[part] = (
                     {key: value["*"] for key in stored} if isinstance(value, dict) else value
                 )
-        path.write_text(json.dumps(document), "utf-8")
+        path.write_bytes(seal(json.dumps(document).encode()))  # well sealed, wrongly shaped
     assert read_history(story.root, schemas) == first
     for path in (cache_of(story.root)).glob("changes-*.json"):
         path.unlink()  # so that the versions file is what is read

@@ -46,6 +46,34 @@ def test_a_pipe_as_an_entry_file_is_reported_without_blocking(
     assert "playbook/roles/pipe.yml:1:1: error[file-type]:" in result.stdout
 
 
+def test_on_a_terminal_the_default_context_does_not_block(base_repo: Path) -> None:
+    """The context printer is on by default on a terminal: a real pseudo-terminal here."""
+    import pty
+    import sys
+
+    os.mkfifo(base_repo / "playbook/roles/pipe.yml")
+    controller, terminal = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "validate"], cwd=base_repo, stdout=terminal,
+            stderr=terminal, timeout=QUICK, check=False,
+        )  # fmt: skip
+        os.close(terminal)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal's other end is closed: all is read
+                break
+            if not chunk:
+                break
+            output += chunk
+    finally:
+        os.close(controller)
+    assert done.returncode == 1
+    assert b"playbook/roles/pipe.yml:1:1: error[file-type]:" in output
+
+
 def test_a_pipe_as_a_kind_folder_is_reported_without_blocking(
     playbook_cli: Cli, base_repo: Path
 ) -> None:
@@ -220,7 +248,7 @@ def _forge(document: object) -> object:
 def test_a_committed_cache_cannot_forge_the_changelog_or_the_diff(
     playbook_cli: Cli, base_repo: Path, tmp_path: Path
 ) -> None:
-    from generator.history.cache import CACHE_DIR
+    from generator.history.cache import CACHE_DIR, seal, unseal
 
     _retitled_history(base_repo)
     honest = playbook_cli("changelog", "--format", "json", cwd=base_repo)
@@ -232,7 +260,9 @@ def test_a_committed_cache_cannot_forge_the_changelog_or_the_diff(
         forged = base_repo / folder
         forged.mkdir(parents=True)
         for cached in made.iterdir():
-            (forged / cached.name).write_text(json.dumps(_forge(json.loads(cached.read_text()))))
+            text = unseal(cached.read_bytes())
+            assert text is not None
+            (forged / cached.name).write_bytes(seal(json.dumps(_forge(json.loads(text))).encode()))
     git(base_repo, "add", "-A", "-f")
     git(base_repo, "commit", "-qm", "Add a cache")
     clone = tmp_path / "clone"
@@ -264,3 +294,219 @@ def test_the_history_cache_never_follows_a_link(
         assert result.returncode == 0, result.stderr
         assert "Team leader" in result.stdout
     assert list(elsewhere.iterdir()) == []
+
+
+# --- 6. Mermaid diagrams are read statement by statement, as Mermaid reads them ------------
+
+HOSTILE_DIAGRAMS = [
+    ("click-after-semicolon", "graph TD\nA-->B; click B call alert(1)", 3, "`click`"),
+    ("click-href-script", 'graph TD\nA-->D\nclick D href "javascript:alert(1)"', 4, "`click`"),
+    ("click-callback", "graph TD\nA-->D\n  CLICK D callback", 4, "`CLICK`"),
+    ("outside-image", 'graph TD\nA["<<img src=https://evil.example/p.png>"]', 3, "<img"),
+    ("tag-with-attributes", 'graph TD\nA["<b onclick=alert(1)>x</b>"]', 3, "<b"),
+    ("css-address", "graph TD\nA-->B\nstyle A fill:url(https://evil.example/x)", 4, "url("),
+    ("shape-image", 'flowchart TD\nA@{ img: "/x.png", label: "x" }', 3, "shape data"),
+    ("directive", '%%{init: {"securityLevel": "loose"}}%%\ngraph TD', 2, "directive"),
+    ("front-matter", "---\nconfig:\n  securityLevel: loose\n---\ngraph TD", 2, "front matter"),
+    ("sequence-link", "sequenceDiagram\nlink A: Site @ https://evil.example", 3, "`link`"),
+]
+SAFE_DIAGRAMS = [
+    'graph TD\nA["a < b; raw data: x"] --> B["<b>bold</b><br/>#lt;img#gt;"]\n%% click comment',
+    "graph LR\nA-->B\nlinkStyle 0 stroke:#f00\nclassDef x fill:#eee",
+]
+
+
+def _guide(body: str) -> str:
+    return f"---\ntitle: Intro\nsummary: Start here.\nowners: ['@acme/ops']\n---\n{body}\n"
+
+
+@pytest.mark.parametrize(
+    ("diagram", "line", "shown"),
+    [case[1:] for case in HOSTILE_DIAGRAMS],
+    ids=[case[0] for case in HOSTILE_DIAGRAMS],
+)
+def test_a_hostile_diagram_is_refused_with_its_location(
+    base_repo: Path, diagram: str, line: int, shown: str
+) -> None:
+    from generator.config import load_config
+    from generator.pipeline import validate_playbook
+
+    for body in (
+        f"```mermaid\n{diagram}\n```",
+        "- a list\n\n" + _indent(f"~~~mermaid\n{diagram}\n~~~"),
+    ):
+        (base_repo / "playbook/guides/intro.md").write_text(_guide(f"Text.\n\n{body}"))
+        issues = validate_playbook(load_config(base_repo)).issues
+        found = [i for i in issues if i.rule == "mermaid-unsafe"]
+        assert found and all(i.severity is Severity.ERROR for i in found)
+        first = found[0]
+        assert first.source.path == "playbook/guides/intro.md"
+        offset = 8 if body.startswith("```") else 10  # front matter, text and the fence
+        assert first.source.line == offset + line - 1
+        assert any(shown in i.message for i in found), [i.message for i in found]
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.split("\n"))
+
+
+@pytest.mark.parametrize("diagram", [case[1] for case in HOSTILE_DIAGRAMS])
+def test_the_sanitiser_shows_a_hostile_diagram_as_code(diagram: str) -> None:
+    from hostile import site_markdown
+
+    from generator.site.sanitize import safe_markdown
+    from generator.site.scan import scan_page
+
+    openings = ("```mermaid", "```{.mermaid}", "``` { .mermaid }")
+    texts = [f"{opening}\n{diagram}\n```" for opening in openings]
+    for text in [*texts, "- a list\n\n" + _indent(f"```mermaid\n{diagram}\n```")]:
+        page = site_markdown()(safe_markdown(text))
+        assert 'class="mermaid"' not in page
+        assert scan_page(page) == []
+        raw = site_markdown()(text)
+        assert 'class="mermaid"' in raw and scan_page(raw)  # unsanitised, the scanner sees it
+
+
+@pytest.mark.parametrize("diagram", SAFE_DIAGRAMS)
+def test_ordinary_diagrams_pass_and_are_drawn(base_repo: Path, diagram: str) -> None:
+    from hostile import site_markdown
+
+    from generator.config import load_config
+    from generator.pipeline import validate_playbook
+    from generator.site.sanitize import safe_markdown
+    from generator.site.scan import scan_page
+
+    text = f"```mermaid\n{diagram}\n```"
+    (base_repo / "playbook/guides/intro.md").write_text(_guide(text))
+    assert validate_playbook(load_config(base_repo)).issues == ()
+    page = site_markdown()(safe_markdown(text))
+    assert 'class="mermaid"' in page and scan_page(page) == []
+
+
+# --- 12. control characters in Markdown, reserved ids, a root without playbook/ -------------
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x85", "\x07", "\x9b", "\x7f"])
+def test_control_characters_in_markdown_are_refused_with_a_location(
+    base_repo: Path, char: str
+) -> None:
+    from generator.config import load_config
+    from generator.pipeline import validate_playbook
+
+    (base_repo / "playbook/guides/intro.md").write_bytes(
+        _guide(f"Fine.\n\nBad {char}]0;x here.").encode("utf-8")
+    )
+    issues = validate_playbook(load_config(base_repo)).issues
+    assert [(i.source.line, i.source.column, i.rule) for i in issues] == [
+        (8, 5, "markdown-control")
+    ]
+    assert f"U+{ord(char):04X}" in issues[0].message
+
+
+@pytest.mark.parametrize("name", ["con", "aux", "nul", "prn", "com1", "lpt9"])
+def test_windows_device_names_are_refused_as_ids(
+    playbook_cli: Cli, base_repo: Path, name: str
+) -> None:
+    shutil.copy(base_repo / "playbook/tools/board.yml", base_repo / f"playbook/tools/{name}.yml")
+    result = playbook_cli("validate", "--no-context", cwd=base_repo)
+    assert result.returncode == 1
+    assert f"playbook/tools/{name}.yml:1:1: error[id-reserved]:" in result.stdout
+    new = playbook_cli("new", "roles", name, cwd=base_repo)
+    assert new.returncode == 2 and "device name on Windows" in new.stderr
+    assert not (base_repo / f"playbook/roles/{name}.yml").exists()
+
+
+def test_a_root_with_schemas_but_no_playbook_is_a_usage_error(
+    playbook_cli: Cli, base_repo: Path
+) -> None:
+    shutil.rmtree(base_repo / "playbook")
+    for command in ("validate", "build", "export"):
+        result = playbook_cli("--root", str(base_repo), command, timeout=QUICK)
+        assert result.returncode == 2, (command, result.stdout, result.stderr)
+        assert "no playbook/ folder" in result.stderr
+
+
+# --- 5. glossary abbreviations that collide with the Markdown engine's placeholders ---------
+
+
+@pytest.mark.parametrize("abbreviation", ["wzxhzdk", "klzzwxh", "hzzhzkh", "amp", "0", "12"])
+def test_an_abbreviation_the_engine_uses_is_refused_at_its_field(
+    base_repo: Path, abbreviation: str
+) -> None:
+    from generator.config import load_config
+    from generator.pipeline import validate_playbook
+
+    term = base_repo / "playbook/glossary/kpi.yml"
+    term.write_text(
+        term.read_text().replace("abbreviation: KPI", f"abbreviation: '{abbreviation}'")
+    )
+    issues = validate_playbook(load_config(base_repo)).issues
+    reserved = [i for i in issues if i.rule == "abbreviation-reserved"]
+    assert [i.source.path for i in reserved] == ["playbook/glossary/kpi.yml"]
+    assert {i.rule for i in issues} <= {"abbreviation-reserved", "schema"}  # schema: no letter
+    line = term.read_text().split("\n").index(f"abbreviation: '{abbreviation}'") + 1
+    assert (reserved[0].source.line, reserved[0].source.column) == (line, 15)
+
+
+def test_the_refused_abbreviations_do_corrupt_pages_and_ordinary_ones_do_not() -> None:
+    from hostile import site_markdown
+
+    from generator.checks.abbreviations import reserved_reason
+
+    page = "KPI x wzxhzdk 0 12.\n\n```python\nx = 1\n```\n\nA &amp; B\n\n"
+    for abbreviation in ("wzxhzdk", "0", "KPI", "AMP", "OKR"):
+        html = site_markdown()(page + f"*[{abbreviation}]: a term\n")
+        broken = "\x02" in html or "<pre" not in html or "&amp;" not in html
+        assert broken == (reserved_reason(abbreviation) is not None), abbreviation
+
+
+# --- 11. playbook new never writes outside the repository ----------------------------------
+
+
+def test_new_does_not_write_through_a_symlinked_kind_folder(
+    playbook_cli: Cli, base_repo: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(base_repo / "playbook/tools", elsewhere)
+    (base_repo / "playbook/tools").symlink_to(elsewhere)
+    before = sorted(p.name for p in elsewhere.iterdir())
+    result = playbook_cli("new", "tools", "wiki", cwd=base_repo)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "cannot create playbook/tools/wiki.yml" in result.stderr
+    assert "symbolic link" in result.stderr
+    assert sorted(p.name for p in elsewhere.iterdir()) == before
+    # A link where the new file would go is an existing entry: never written through either.
+    (base_repo / "playbook/roles/ghost.yml").symlink_to(tmp_path / "ghost.yml")
+    result = playbook_cli("new", "roles", "ghost", cwd=base_repo)
+    assert result.returncode == 1 and "never overwrites" in result.stderr
+    assert not (tmp_path / "ghost.yml").exists()
+
+
+# --- 2. the scan of every build: its shortcut never passes what the parser would report -----
+
+HOSTILE_HTML = [
+    '<img src="x" ONERROR="alert(1)">', "<svg/onload=alert(1)>", '<a href="x"onclick=alert(1)>',
+    '<a href="&#106;avascript:alert(1)">x</a>', '<a href=" javascript:alert(1)">x</a>',
+    '<a href="java\tscript:alert(1)">x</a>', '<a HREF="JAVASCRIPT:alert(1)">x</a>',
+    '<form action="javascript:alert(1)"></form>', '<use xlink:href="data:image/svg+xml,x"/>',
+    '<div style="background:url(&#106;avascript:alert(1))">', '<p style="x:expression(alert(1))">',
+    "<IFRAME src=x></IFRAME>", '<meta http-equiv="refresh" content="0;url=https://evil">',
+    "<SCRIPT>alert(1)</SCRIPT>", '<script src="//evil.example/x.js"></script>',
+    "<script>alert(1)", '<pre class="mermaid"><code>graph TD\nclick A call alert(1)</code></pre>',
+    '<base href="https://evil.example/">', '<iframe srcdoc="&lt;script&gt;x&lt;/script&gt;">',
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("snippet", HOSTILE_HTML)
+def test_the_scan_shortcut_never_passes_a_finding(snippet: str) -> None:
+    from hostile import HOSTILE_MARKDOWN, site_markdown
+
+    from generator.site.scan import plainly_clean, scan_page
+
+    page = f"<html><body><p>text</p>{snippet}<p>more</p></body></html>"
+    assert scan_page(page), snippet
+    assert not plainly_clean(page)
+    for _, markdown in HOSTILE_MARKDOWN:
+        rendered = site_markdown()(markdown)
+        if scan_page(rendered):
+            assert not plainly_clean(rendered), markdown

@@ -68,6 +68,19 @@ def test_a_theme_override_that_adds_script_fails_the_build_and_keeps_the_site(
     assert leftovers(repo) == []
 
 
+def test_plain_mkdocs_build_fails_on_the_scan_too(repo: Path) -> None:
+    main = repo / "site_templates/overrides/main.html"
+    main.write_text(
+        main.read_text().replace("{{ super() }}", '{{ super() }}<img src="x" onerror="alert(1)">')
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(repo / "plain")],
+        cwd=repo, env={**os.environ, **QUIET}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "failed the safety scan" in result.stderr and "event-attribute" in result.stderr
+
+
 # --- 4. a full disk is one line, and the previous site stays -------------------------------
 
 
@@ -297,3 +310,27 @@ def test_a_pipe_or_link_among_page_templates_and_assets_is_refused(repo: Path) -
     (repo / "site_templates/assets/leak.txt").symlink_to("/etc/passwd")
     result = run_playbook("--root", str(repo), "build", env=QUIET, timeout=120)
     assert result.returncode == 2 and "cannot copy the site asset" in result.stderr
+
+
+# --- 9. a repository git refuses: a warning with the fix, and no path on the site -----------
+
+
+def test_a_repository_owned_by_another_user_warns_without_its_path(
+    repo: Path, tmp_path: Path
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to give the repository to another user")
+    env = {**os.environ, "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1"}
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "Start"]):
+        subprocess.run(
+            ["git", "-c", "user.name=Ada", "-c", "user.email=ada@example.org", *command],
+            cwd=repo, env=env, check=True, capture_output=True,
+        )  # fmt: skip
+    subprocess.run(["chown", "-R", "4242:4242", str(repo)], check=True)
+    result = run_playbook("--root", str(repo), "build", env={**QUIET, "HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert "safe.directory" in result.stderr and "dubious ownership" in result.stderr
+    changelog = (repo / "site/changelog/index.html").read_text()
+    assert "safe.directory" in changelog
+    for page in (repo / "site").rglob("*.html"):
+        assert str(tmp_path) not in page.read_text(), page

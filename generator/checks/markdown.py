@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.checks.html import raw_html
+from generator.checks.mermaid import markdown_diagram_problems
 from generator.checks.references import walk
 from generator.checks.schema import json_path
 from generator.content.fenced import unfenced_lines
@@ -181,8 +182,44 @@ def check_raw_html(text: str) -> list[TextProblem]:
     ]
 
 
+def check_unsafe_text(text: str) -> list[TextProblem]:
+    """Give the control characters and the diagrams that could run script or fetch, located."""
+    problems = [
+        TextProblem(
+            p.line,
+            p.column,
+            "mermaid-unsafe",
+            f"diagram: {p.message}",
+            "draw boxes, arrows and plain labels only; link to pages from the text around it",
+        )
+        for p in markdown_diagram_problems(text)
+    ]
+    if not text.isprintable():
+        for number, line in enumerate(text.split("\n"), start=1):
+            for column, char in enumerate(line, start=1):
+                if _is_control(char):
+                    problems.append(
+                        TextProblem(
+                            number,
+                            column,
+                            "markdown-control",
+                            f"the control character U+{ord(char):04X} is not allowed in text",
+                            "delete it; pasted text sometimes carries invisible characters",
+                        )
+                    )
+                    break  # one per line is enough to find them
+    return problems
+
+
+def _is_control(char: str) -> bool:
+    """Tell whether a character is a C0 or C1 control (tab and line ends aside), or DEL."""
+    code = ord(char)
+    return (code < 0x20 and char not in "\t\r") or 0x7F <= code <= 0x9F
+
+
 def check_markdown(loaded: LoadedFile, kind: KindSchema, *, refuse_html: bool) -> list[Issue]:
-    """Give the limit (and, when refusing raw HTML, the HTML) problems of one file's text."""
+    """Give the limit, control character, diagram (and, when refusing raw HTML, the HTML)
+    problems of one file's text."""
     issues: list[Issue] = []
     markdown_at: set[Pointer] = set()
     for pattern in kind.markdown_fields:
@@ -190,6 +227,8 @@ def check_markdown(loaded: LoadedFile, kind: KindSchema, *, refuse_html: bool) -
             if isinstance(text, str):
                 markdown_at.add(pointer)
                 problems = check_markdown_limits(text)
+                if not problems:
+                    problems = check_unsafe_text(text)
                 if refuse_html and not problems:
                     problems = check_raw_html(text)
                 issues.extend(_field_issue(loaded, pointer, p) for p in problems)
@@ -200,6 +239,8 @@ def check_markdown(loaded: LoadedFile, kind: KindSchema, *, refuse_html: bool) -
             issues.extend(_field_issue(loaded, pointer, p) for p in check_text_size(text))
     if loaded.body:
         problems = check_markdown_limits(loaded.body)
+        if not problems:
+            problems = check_unsafe_text(loaded.body)
         if refuse_html and not problems:
             problems = check_raw_html(loaded.body)
         for p in problems:

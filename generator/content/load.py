@@ -16,6 +16,19 @@ ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 MAX_ID_LENGTH = 80
 
 
+RESERVED_IDS = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {f"{device}{n}" for device in ("com", "lpt") for n in range(1, 10)}
+)
+"""Names Windows keeps for devices, in any case and with any extension: a repository with such a
+file cannot be checked out there."""
+
+
+def is_reserved_id(stem: str) -> bool:
+    """Tell whether an id is a name Windows reserves for a device (`con`, `aux`, `com1`...)."""
+    return stem.lower() in RESERVED_IDS
+
+
 def is_valid_id(stem: str) -> bool:
     """Tell whether a file name (without extension) is a valid id: the one reading of the rule."""
     return ID_PATTERN.match(stem) is not None and len(stem) <= MAX_ID_LENGTH
@@ -68,6 +81,16 @@ def load_file(candidate: Candidate, raw: bytes) -> tuple[LoadedFile | None, list
             f"'{candidate.stem}' is not a valid id (the file name is the id)",
             "rename the file to lowercase words joined by hyphens,"
             f" e.g. '{suggest_id(candidate.stem)}.{candidate.form}'",
+        )
+        return None, issues
+    if is_reserved_id(candidate.stem):
+        problem(
+            1,
+            1,
+            "id-reserved",
+            f"'{candidate.stem}' is a device name on Windows, so the repository could not be "
+            "checked out there",
+            f"rename the file, e.g. to '{candidate.stem}-entry.{candidate.form}'",
         )
         return None, issues
     if len(raw) > MAX_FILE_BYTES:

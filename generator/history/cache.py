@@ -10,7 +10,8 @@ anyone commits can change what history says. Links there are never followed.
   fingerprint covers the schemas (field titles and references) and the wording's version, so
   editing a schema re-words history from the versions file without reading git again.
 
-A missing, corrupt or unwritable cache only makes the build slower: it is never an error.
+Each file starts with a SHA-256 of the rest, so a damaged file is read as no cache at all. A
+missing, corrupt or unwritable cache only makes the build slower: it is never an error.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ import hashlib
 import json
 import os
 import stat
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from generator.files import read_regular, write_atomic
+from generator.files import read_regular
 from generator.history.versions import Version
 
 CACHE_DIR = "playbook-cache/history"
@@ -121,7 +123,10 @@ class HistoryCache:
         if self.directory is None or not self._real_folders(create=False):
             return {}
         try:
-            document = json.loads(read_regular(self.directory / name, follow=False))
+            text = unseal(read_regular(self.directory / name, follow=False))
+            if text is None:
+                return {}  # damaged (a full disk, a stray edit): read git again
+            document = json.loads(text)
         except (OSError, UnicodeDecodeError, ValueError, RecursionError):
             return {}
         if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -131,9 +136,18 @@ class HistoryCache:
     def _write(self, name: str, document: Mapping[str, Any]) -> None:
         assert self.directory is not None
         try:
-            # dumps, not dump: only the one-shot encoder is the C one (five times faster).
-            text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-            write_atomic(self.directory / name, text)
+            handle, temporary = tempfile.mkstemp(
+                dir=self.directory, prefix=f".{name}.", suffix=".tmp"
+            )
+            try:
+                # dumps, not dump: only the one-shot encoder is the C one (five times faster).
+                text = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(seal(text))
+                os.replace(temporary, self.directory / name)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
         except (OSError, TypeError, ValueError):
             return
 
@@ -156,6 +170,17 @@ class HistoryCache:
             except OSError:
                 return False
         return True
+
+
+def seal(text: bytes) -> bytes:
+    """Give a cache file's bytes: a SHA-256 of the text on the first line, then the text."""
+    return hashlib.sha256(text).hexdigest().encode("ascii") + b"\n" + text
+
+
+def unseal(raw: bytes) -> bytes | None:
+    """Give the text of a cache file, or None when it does not match its check sum."""
+    digest, _, text = raw.partition(b"\n")
+    return text if digest == hashlib.sha256(text).hexdigest().encode("ascii") else None
 
 
 def _mapping(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import subprocess
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -305,8 +306,7 @@ def start_git(cwd: Path, *args: str) -> Callable[[], str]:
             raise GitUnavailable(f"git {args[0]} failed")
         out, err = outputs[0]
         if process.returncode != 0:
-            reason = _first_line(err.decode("utf-8", errors="replace"))
-            raise GitUnavailable(reason or f"git {args[0]} failed")
+            raise GitUnavailable(git_reason(err.decode("utf-8", errors="replace"), args[0]))
         return out.decode("utf-8", errors="replace")
 
     return finish
@@ -351,6 +351,27 @@ def open_repository(root: Path) -> GitRepository:
     prefix = "" if rel == "." else rel + "/"
     common_dir = (root / lines[1]).resolve()
     return GitRepository(toplevel, prefix, common_dir, lines[2] == "true", Path(lines[3]))
+
+
+DUBIOUS_OWNERSHIP = (
+    "git refuses to read this repository because it belongs to another user (git's "
+    '"dubious ownership" check, common in CI containers). To trust it, run '
+    '`git config --global --add safe.directory "$PWD"` in its top folder, or in GitHub '
+    "Actions check it out with actions/checkout"
+)
+_ABSOLUTE_PATH = re.compile(r"""(?<![\w.~-])/(?:[^\s'"`/]+/?)+|'/[^']*'""")
+
+
+def git_reason(stderr: str, command: str) -> str:
+    """Give why git failed, in words fit for the site: no absolute path of this machine.
+
+    The reason ends up in History.warning, which the changelog page shows; where the checkout
+    lives is nobody's business there, and would make two builds of one commit differ.
+    """
+    if "dubious ownership" in stderr:
+        return DUBIOUS_OWNERSHIP
+    reason = _first_line(stderr)
+    return _ABSOLUTE_PATH.sub("(a folder)", reason) or f"git {command} failed"
 
 
 def _first_line(text: str) -> str:

@@ -16,6 +16,7 @@ from generator.config import Config, load_config
 from generator.errors import PlaybookError
 from generator.model import Severity
 from generator.site.generate import Generated, generate
+from generator.site.scan import scan_site
 from generator.site.settings import read_mkdocs_file, site_settings, source_folders
 from generator.site.write import write_tree
 
@@ -39,11 +40,14 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
 
     def __init__(self) -> None:
         self.repository: Config | None = None
+        self.scan_after_build = False
+        """Under plain `mkdocs build` (no hand-off), the plugin scans the site itself."""
 
     def on_config(self, config: Any) -> Any:
         root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
         prepared, written = PlaybookPlugin.handoff or (None, None)
         PlaybookPlugin.handoff = None
+        self.scan_after_build = prepared is None
         try:
             # Read again as written: the checks need the values before MkDocs parses them.
             read_mkdocs_file(Path(config.config_file_path))
@@ -73,6 +77,15 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         if config.nav is None:
             config.nav = generated.nav
         return config
+
+    def on_post_build(self, config: Any) -> None:
+        # `playbook build` scans its staging folder before swapping it in; plain `mkdocs build`
+        # writes in place, so the least it can do is fail.
+        if self.scan_after_build:
+            findings = scan_site(Path(config.site_dir))
+            if findings:
+                shown = "; ".join(str(f) for f in findings[:5])
+                raise PluginError(f"playbook: the built site failed the safety scan: {shown}")
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
         # Generated pages have no source of their own in docs_dir: the edit button goes to the

@@ -7,8 +7,8 @@ The text is edited in place, never re-rendered, so everything else stays as writ
 - every `{` outside code becomes `\\{`, so attribute lists (`{: onclick=...}`) stay text;
 - a link, image or reference definition whose address would run script (`javascript:`,
   `vbscript:`, `data:`, however encoded or split) points at `#unsafe-` instead;
-- in Mermaid fences, `click`/`call`/`href` lines are commented out, `%%{` directives broken and
-  tags written as Mermaid's `#lt;`, which it shows as text.
+- a Mermaid fence whose diagram could run script or fetch from outside
+  (`generator.checks.mermaid`) becomes a plain code block: it is shown, not drawn.
 
 What counts as code is decided by `generator.checks.html`, conservatively: code the two Markdown
 engines might read differently is treated as text, so at worst a `<` shows as `&lt;` in code.
@@ -20,6 +20,7 @@ import html
 import re
 
 from generator.checks.html import CodeMap, code_map, in_code, safe_autolink_at
+from generator.checks.mermaid import diagram_problems, mermaid_fences
 from generator.checks.references import is_unsafe_url
 
 _INTERESTING = re.compile(r"\\[\\`*_{}\[\]()>#+\-.!]|[<{]|\](?=[(:])")
@@ -30,8 +31,6 @@ _SCHEME_CHAR = re.compile(r"[A-Za-z0-9+.\-]")
 _MAX_SCHEME_SOURCE = 256
 """Source characters read while decoding a scheme: far more than any encoded `javascript:`."""
 BLOCKED_URL = "#unsafe-"
-_MERMAID_ACTION = re.compile(r"[ \t]*(?:click|call|callback|href|link|links)\b", re.IGNORECASE)
-_MERMAID_TAG = re.compile(r"(?<!<)<(?=[A-Za-z/!?])")
 
 Edit = tuple[int, int, str]
 """Replace text[start:end] with the string."""
@@ -39,12 +38,12 @@ Edit = tuple[int, int, str]
 
 def safe_markdown(text: str) -> str:
     """Give the Markdown with raw HTML shown as text rather than interpreted."""
-    if not any(c in text for c in "<{]"):
+    diagrams = _mermaid_edits(text)
+    if not diagrams and not any(c in text for c in "<{]"):
         return text
     code = code_map(text)
     starts = _line_starts(code.lines)
-    edits = _text_edits(text, code, starts) + _mermaid_edits(code, starts)
-    return _apply(text, edits)
+    return _apply(text, _text_edits(text, code, starts) + diagrams)
 
 
 def _line_starts(lines: tuple[str, ...]) -> list[int]:
@@ -125,21 +124,18 @@ def _decoded_char(text: str, position: int) -> tuple[str, int]:
     return char, 1
 
 
-def _mermaid_edits(code: CodeMap, starts: list[int]) -> list[Edit]:
-    """Give the edits that keep a Mermaid diagram from content to boxes, arrows and text."""
+def _mermaid_edits(text: str) -> list[Edit]:
+    """Give the edits that turn each Mermaid fence with a problem into a plain code block.
+
+    Fences nested in lists or quotes count too: the fences extension draws those as well.
+    """
     edits: list[Edit] = []
-    for fence in code.fences:
-        if fence.info.lower() != "mermaid":
-            continue
-        for number in range(fence.first + 1, fence.last):
-            line, at = code.lines[number], starts[number]
-            if _MERMAID_ACTION.match(line):
-                edits.append((at, at, "%% "))
-                continue
-            for match in re.finditer(r"%%\{", line):
-                edits.append((at + match.start(), at + match.end(), "%% {"))
-            for match in _MERMAID_TAG.finditer(line):
-                edits.append((at + match.start(), at + match.end(), "#lt;"))
+    starts: list[int] | None = None
+    for fence in mermaid_fences(text):
+        if any(True for _ in diagram_problems(fence.body)):
+            starts = starts or _line_starts(tuple(text.split("\n")))
+            at = starts[fence.opening] + fence.info_column
+            edits.append((at, at + len("mermaid"), "text"))
     return edits
 
 

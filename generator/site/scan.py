@@ -8,6 +8,8 @@ calls code.
 
 from __future__ import annotations
 
+import functools
+import html
 import importlib.util
 import json
 import re
@@ -17,7 +19,9 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
+from generator.checks.mermaid import diagram_problems
 from generator.checks.references import is_unsafe_url
+from generator.site.forked import run_all
 
 URL_ATTRIBUTES = frozenset({
     "href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
@@ -27,9 +31,6 @@ URL_ATTRIBUTES = frozenset({
 FORBIDDEN_TAGS = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "base"})
 _THEME_SCRIPT_SRC = re.compile(r"(?:\.\./)*/?assets/javascripts/[\w./-]+\.js\Z")
 """Material's bundles, addressed relative to the page or from the site root."""
-_MERMAID_CALL = re.compile(r"^\s*(?:click|call|callback)\b(?!\s+\S+\s+href\b).*$", re.I | re.M)
-_MERMAID_HREF = re.compile(r"\bhref\s+\"([^\"]*)\"", re.I)
-_MERMAID_LOOSE = re.compile(r"%%\{.*securityLevel", re.I | re.S)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -49,13 +50,79 @@ class Finding:
 
 
 def scan_site(site_dir: Path) -> list[Finding]:
-    """Give every finding in the HTML pages under `site_dir`, in path order."""
-    findings: list[Finding] = []
-    for page in sorted(site_dir.rglob("*.htm*")):
-        if page.is_file():
-            rel = page.relative_to(site_dir).as_posix()
-            findings.extend(scan_page(page.read_text("utf-8", errors="replace"), rel))
-    return findings
+    """Give every finding in the HTML pages under `site_dir`, in path order.
+
+    Pages are scanned on every core (forked workers): every build scans its whole site.
+    """
+    pages = [page for page in sorted(site_dir.rglob("*.htm*")) if page.is_file()]
+    tasks = [functools.partial(_page_report, page, site_dir) for page in pages]
+    return [Finding(*fields) for report in run_all(tasks) for fields in json.loads(report)]
+
+
+def _page_report(page: Path, site_dir: Path) -> str:
+    """Give the findings of one page as JSON (a worker sends text back)."""
+    text = page.read_text("utf-8", errors="replace")
+    if plainly_clean(text):
+        return "[]"
+    findings = scan_page(text, page.relative_to(site_dir).as_posix())
+    return json.dumps([[f.path, f.line, f.column, f.kind, f.detail] for f in findings])
+
+
+_SUSPECT_WORDS = (
+    "<iframe", "<frame", "<object", "<embed", "<applet", "<base", "http-equiv", "srcdoc",
+    "expression", "mermaid",
+)  # fmt: skip
+"""Anything the parser could report besides scripts, event attributes, addresses and styles:
+seen anywhere in the page (text included), the page gets the full parse."""
+_EVENT = re.compile(r"on[^\s/>=\"']*\s*=")
+_VALUE = re.compile(r"""=\s*("[^"]*"|'[^']*'|[^\s>]*)""")
+_STYLE = re.compile(r"""style\s*=\s*("[^"]*"|'[^']*'|[^\s>]*)""")
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.I | re.S)
+_UNSAFE_START = ("javascript:", "vbscript:", "data:")
+_ATTRIBUTE = re.compile(r"""([^\s"'/=>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]*))?""")
+
+
+def plainly_clean(text: str) -> bool:
+    """Tell, with plain searches only, that a page holds nothing the parser could report.
+
+    Most pages of a site are the theme's own markup around plain text; the HTML parser costs
+    seven seconds for a thousand of them, these searches a fraction of one. Anything unusual
+    (an `on...=` or a frame anywhere, even in text; any attribute value that might read as a
+    script address, whatever the attribute; a script that is not the theme's; a style that
+    might decode to script; a diagram) means the page gets the full parse, so this never says
+    clean where the parser would find something that can run. (An `on...` attribute with no
+    value, which the parser lists and a browser ignores, is not looked for.)
+    """
+    low = text.lower()  # tag and attribute names are read in any case
+    if any(word in low for word in _SUSPECT_WORDS):
+        return False
+    for event in _EVENT.finditer(low):
+        if event.start() and low[event.start() - 1] in " \t\n\r\f\"'/":
+            return False
+    if any(_may_run(value.strip("\"'")) for value in _VALUE.findall(low)):
+        return False
+    for value in _STYLE.findall(low):
+        if any(c in value for c in "&\\%") or "javascript" in value:
+            return False
+    scripts = _SCRIPT.findall(text)  # the original text: inline scripts are compared exactly
+    if len(scripts) != low.count("<script"):
+        return False
+    return all(allowed_script(_attributes(opening), content) for opening, content in scripts)
+
+
+def _may_run(value: str) -> bool:
+    """Tell whether an attribute value could be a script or data address (is_unsafe_url's
+    reading, with a shortcut for the plain values that make up nearly all of a page)."""
+    if value.isprintable() and not any(c in value for c in "&%\\"):
+        return value.lstrip().startswith(_UNSAFE_START)
+    return is_unsafe_url(html.unescape(value))
+
+
+def _attributes(opening: str) -> dict[str, str]:
+    return {
+        name.lower(): html.unescape(value.strip("\"'"))
+        for name, value in _ATTRIBUTE.findall(opening)
+    }
 
 
 def scan_page(text: str, path: str = "page.html") -> list[Finding]:
@@ -115,6 +182,11 @@ class _Scanner(HTMLParser):
             if not self.mermaid_depth:
                 self.check_mermaid("".join(self.mermaid_text))
 
+    def close(self) -> None:
+        super().close()
+        if self.script is not None:  # never closed: a browser runs it all the same
+            self.handle_endtag("script")
+
     def handle_data(self, data: str) -> None:
         if self.script is not None:
             self.script_text.append(data)
@@ -132,16 +204,10 @@ class _Scanner(HTMLParser):
             self.report("unsafe-url", f"<{tag} style={value!r}>")
 
     def check_mermaid(self, source: str) -> None:
-        lines = source.split("\n")
-        # `%%` starts a comment, except `%%{`, which starts a directive
-        source = "\n".join(n for n in lines if not re.match(r"\s*%%(?!\{)", n))
-        for match in _MERMAID_CALL.finditer(source):
-            self.report("mermaid", f"diagram calls code: {match.group().strip()}", self.mermaid_at)
-        for match in _MERMAID_HREF.finditer(source):
-            if is_unsafe_url(match.group(1)):
-                self.report("mermaid", f"diagram links to {match.group(1)!r}", self.mermaid_at)
-        if _MERMAID_LOOSE.search(source):
-            self.report("mermaid", "diagram changes Mermaid's security level", self.mermaid_at)
+        # Read as validation reads diagrams from content: the one reading of what Mermaid does.
+        lines = tuple((number, 0, text) for number, text in enumerate(source.split("\n")))
+        for problem in diagram_problems(lines):
+            self.report("mermaid", f"diagram line {problem.line}: {problem.message}", self.mermaid_at)
 
 
 def allowed_script(attributes: dict[str, str], content: str) -> bool:
