@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from generator.checks.abbreviations import RULE as ABBREVIATION_RULE
+from generator.checks.abbreviations import check_abbreviations
 from generator.checks.markdown import check_markdown
 from generator.checks.references import (
     field_references,
@@ -88,6 +89,7 @@ def validate_playbook(config: Config) -> Validation:
             unreadable=unreadable,
         )
         issues.extend(run_rules(playbook, context, config.disable))
+        issues.extend(check_abbreviations(playbook, context.locate))
         issues.extend(_codeowners_issues(config, playbook, issues))
     kept = [i for i in issues if i.rule not in config.disable]
     return Validation(
