@@ -57,6 +57,32 @@ class _Client:
             raise HostError(f"{method} {path}: the host's answer is not JSON") from error
 
 
+def _labelled_issues(client: _Client, base: str) -> list[dict[str, Any]]:
+    """Give every issue with the reminders' label, open or closed, page by page."""
+    found: list[dict[str, Any]] = []
+    for page in range(1, MAX_PAGES + 1):
+        batch = client.call(
+            "GET", f"{base}/issues?state=all&labels={LABEL}&per_page=100&page={page}"
+        )
+        if not isinstance(batch, list):
+            raise HostError("listing issues: the host's answer is not a list")
+        found += [item for item in batch if isinstance(item, dict)]
+        if len(batch) < 100:
+            break
+    return found
+
+
+def _issue(item: Mapping[str, Any], number: str, body: str, open_state: str) -> Issue:
+    """Give one listed issue, named by the host's own field names; a malformed one is refused."""
+    try:
+        return Issue(
+            int(item[number]), str(item["title"]), str(item.get(body) or ""),
+            item["state"] == open_state,
+        )  # fmt: skip
+    except (KeyError, TypeError, ValueError) as error:
+        raise HostError(f"listing issues: an issue without a usable {error}") from None
+
+
 class GitHub:
     """Issues of one GitHub repository (`owner/name`)."""
 
@@ -73,26 +99,11 @@ class GitHub:
         )
 
     def issues(self) -> list[Issue]:
-        found = []
-        for page in range(1, MAX_PAGES + 1):
-            batch = self.client.call(
-                "GET", f"{self.base}/issues?state=all&labels={LABEL}&per_page=100&page={page}"
-            )
-            if not isinstance(batch, list):
-                raise HostError("listing issues: the host's answer is not a list")
-            found += [
-                Issue(
-                    int(i["number"]),
-                    str(i["title"]),
-                    str(i.get("body") or ""),
-                    i["state"] == "open",
-                )
-                for i in batch
-                if isinstance(i, dict) and "pull_request" not in i
-            ]
-            if len(batch) < 100:
-                break
-        return found
+        return [
+            _issue(item, "number", "body", "open")
+            for item in _labelled_issues(self.client, self.base)
+            if "pull_request" not in item  # GitHub lists pull requests among issues
+        ]
 
     def apply(self, action: Action) -> None:
         if action.verb == "open":
@@ -118,26 +129,10 @@ class GitLab:
         self.client = _Client(api, {"PRIVATE-TOKEN": token, "User-Agent": "playbook-remind"})
 
     def issues(self) -> list[Issue]:
-        found = []
-        for page in range(1, MAX_PAGES + 1):
-            batch = self.client.call(
-                "GET", f"{self.base}/issues?state=all&labels={LABEL}&per_page=100&page={page}"
-            )
-            if not isinstance(batch, list):
-                raise HostError("listing issues: the host's answer is not a list")
-            found += [
-                Issue(
-                    int(i["iid"]),
-                    str(i["title"]),
-                    str(i.get("description") or ""),
-                    i["state"] == "opened",
-                )
-                for i in batch
-                if isinstance(i, dict)
-            ]
-            if len(batch) < 100:
-                break
-        return found
+        return [
+            _issue(item, "iid", "description", "opened")
+            for item in _labelled_issues(self.client, self.base)
+        ]
 
     def apply(self, action: Action) -> None:
         if action.verb == "open":

@@ -235,6 +235,18 @@ def test_host_errors_are_reported_not_raised(
     assert missing.returncode == 1 and "GITHUB_TOKEN" in missing.stderr
 
 
+def test_a_malformed_issue_listing_is_an_error_not_a_traceback(
+    mini_repo: Callable[[dict[str, str]], Path],
+    playbook_cli: Run,
+    fake_host: tuple[FakeHost, str],
+) -> None:
+    host, api = fake_host
+    host.issues.append({"title": "no number", "state": "open", "labels": ["playbook-review"]})
+    done = remind(playbook_cli, mini_repo(FILES), api)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "playbook: error: listing issues: an issue without a usable" in done.stderr
+
+
 def test_gitlab_issues_are_kept_the_same_way(
     mini_repo: Callable[[dict[str, str]], Path],
     playbook_cli: Run,
