@@ -70,13 +70,21 @@ def is_regular(path: Path) -> bool:
         return False
 
 
-def write_atomic(path: Path, text: str, *, mode: int = 0o644) -> None:
-    """Replace the file at `path` with `text` at once: a reader sees the old file or the new one,
-    never half of either, and a failed write leaves the old file as it was (OSError raised)."""
+def write_atomic(
+    path: Path, data: str | bytes, *, mode: int = 0o644, durable: bool = False
+) -> None:
+    """Replace the file at `path` with `data` at once: a reader sees the old file or the new one,
+    never half of either, and a failed write leaves the old file as it was (OSError raised).
+
+    `durable` also waits until the bytes are on disk: for files people wrote, not for caches.
+    """
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:

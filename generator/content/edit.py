@@ -8,15 +8,14 @@ original before anyone writes it, so an edit that would change anything else is 
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from generator.content.discover import Candidate
 from generator.content.load import LoadedFile, load_file
 from generator.errors import PlaybookError
+from generator.files import read_regular, write_atomic
 from generator.site.text import yaml_quote
 
 
@@ -118,19 +117,12 @@ def write_atomically(path: Path, original: bytes, edited: bytes) -> None:
     if path.is_symlink():
         raise EditError(f"{path}: is a symbolic link; edit the file it points to")
     try:
-        if path.read_bytes() != original:
+        if read_regular(path, follow=False) != original:  # never blocks on a pipe
             raise EditError(f"{path}: changed while it was being edited; run the command again")
         mode = path.stat().st_mode & 0o7777
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     except OSError as error:
         raise EditError(f"{path}: cannot edit: {error.strerror}") from error
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(edited)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        write_atomic(path, edited, mode=mode, durable=True)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         raise EditError(f"{path}: cannot write: {error.strerror}") from error

@@ -21,12 +21,11 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from generator.files import read_regular
+from generator.files import read_regular, write_atomic
 from generator.history.versions import Version
 
 CACHE_DIR = "playbook-cache/history"
@@ -136,18 +135,9 @@ class HistoryCache:
     def _write(self, name: str, document: Mapping[str, Any]) -> None:
         assert self.directory is not None
         try:
-            handle, temporary = tempfile.mkstemp(
-                dir=self.directory, prefix=f".{name}.", suffix=".tmp"
-            )
-            try:
-                # dumps, not dump: only the one-shot encoder is the C one (five times faster).
-                text = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-                with os.fdopen(handle, "wb") as stream:
-                    stream.write(seal(text))
-                os.replace(temporary, self.directory / name)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            # dumps, not dump: only the one-shot encoder is the C one (five times faster).
+            text = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+            write_atomic(self.directory / name, seal(text), mode=0o600)
         except (OSError, TypeError, ValueError):
             return
 
