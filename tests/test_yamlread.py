@@ -248,9 +248,10 @@ def test_every_problem_is_reported_once_in_the_order_of_the_text() -> None:
     ]
 
 
-def test_plain_scalars_read_as_numbers_or_booleans_keep_their_text() -> None:
+def test_plain_scalars_are_read_as_yaml_1_2_core_values() -> None:
     doc = read_yaml("a: 0755\nb: [1., .inf, true, word, '12']\nc: ~\n")
-    assert doc.plain_scalars == {("a",): "0755", ("b", 0): "1.", ("b", 1): ".inf", ("b", 2): "true"}
+    assert doc.value == {"a": 755, "b": [1.0, float("inf"), True, "word", "12"], "c": None}
+    assert isinstance(doc.value["b"][0], float) and isinstance(doc.value["b"][2], bool)
 
 
 def _deepest_crossing(doc: YamlDocument) -> tuple[int, int]:

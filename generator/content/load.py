@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from generator.content.discover import MAX_FILE_BYTES, Candidate
@@ -48,7 +48,6 @@ class LoadedFile:
     data: dict[str, Any]
     body: str | None
     body_line: int
-    plain_scalars: dict[Pointer, str] = field(default_factory=dict)
 
     def locate(self, pointer: Pointer, *, key: bool = False) -> SourceRef:
         """Give the file position of the value (or key) at `pointer`.
@@ -149,7 +148,6 @@ def load_file(candidate: Candidate, raw: bytes) -> tuple[LoadedFile | None, list
         data=document.value,
         body=body,
         body_line=body_line,
-        plain_scalars=document.plain_scalars,
     ), issues
 
 

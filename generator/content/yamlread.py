@@ -139,8 +139,6 @@ class YamlDocument:
 
     value: Any = None
     problems: list[YamlProblem] = field(default_factory=list)
-    plain_scalars: dict[Pointer, str] = field(default_factory=dict)
-    """Source text of plain scalars read as numbers or booleans, for schema-directed coercion."""
 
 
 _SYNTAX_HINTS = (
@@ -751,7 +749,6 @@ class _Builder:
                         f'quote it: "{text}"',
                     )
                 return text
-        self.doc.plain_scalars[pointer] = text
         return value
 
     def mapping(
