@@ -14,9 +14,9 @@ from pathlib import Path
 
 from generator.content.discover import Candidate
 from generator.content.load import LoadedFile, load_file
+from generator.content.yamlquote import yaml_quote
 from generator.errors import PlaybookError
 from generator.files import read_regular, write_atomic
-from generator.site.text import yaml_quote
 
 
 class EditError(PlaybookError):

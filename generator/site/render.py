@@ -46,7 +46,8 @@ from generator.site.loader import RegularFileLoader
 from generator.site.mermaid import flowchart
 from generator.site.reference import field_docs, shared_field_docs
 from generator.site.review import contacts, review_view, site_health
-from generator.site.text import code_span, first_date, plain_inline, table_cell, yaml_quote
+from generator.content.yamlquote import yaml_quote
+from generator.site.text import code_span, first_date, plain_inline, table_cell
 
 DEFAULT_SITE_NAME = "Product Operations Playbook"
 PAGE_TEMPLATES = "pages"

@@ -1,8 +1,7 @@
-"""Turn content strings into safe inline Markdown, YAML scalars and table cells."""
+"""Turn content strings into safe inline Markdown and table cells."""
 
 from __future__ import annotations
 
-import json
 import re
 
 _SPACE = re.compile(r"\s+")
@@ -10,23 +9,11 @@ _SPACE = re.compile(r"\s+")
 # `<`, `>` and `&` are left to HTML escaping, list markers are escaped only where they start.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#|])")
 _LIST_START = re.compile(r"^(\d+)([.)])|^([-+])")
-# What PyYAML refuses to read, or reads as a line break, escaped as \uXXXX in a quoted scalar.
-_YAML_UNPRINTABLE = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
-
-
 def plain_inline(text: str) -> str:
     """Give plain text as one line of Markdown that shows exactly that text, never syntax."""
     flat = _SPACE.sub(" ", text).strip()
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
     return _LIST_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", escaped)
-
-
-def yaml_quote(text: str) -> str:
-    """Give a double-quoted YAML scalar holding `text` (a JSON string, unprintables escaped)."""
-    quoted = json.dumps(text, ensure_ascii=False)
-    return _YAML_UNPRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", quoted)
 
 
 def code_span(text: str) -> str:
