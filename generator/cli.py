@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -22,13 +20,12 @@ from generator.checks.report import (
 )
 from generator.config import Config, load_config
 from generator.content.discover import MAX_FILE_BYTES
-from generator.errors import BuildError, ConfigError, PlaybookError
+from generator.errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE, ConfigError, PlaybookError
 from generator.files import read_regular
 from generator.model import Severity
-from generator.pipeline import Validation, validate_playbook
+from generator.pipeline import Site, Validation, validate_playbook
 from generator.printable import visible_lines
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -55,12 +52,18 @@ def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
     click.echo(visible_lines(text), err=err, nl=nl)
 
 
-def _fail_usage(error: PlaybookError) -> None:
-    echo(f"playbook: error: {error}", err=True)
-    sys.exit(EXIT_USAGE)
+class PlaybookGroup(click.Group):
+    """The command group; the one place an error the tool raised becomes its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PlaybookError as error:
+            echo(f"playbook: error: {error}", err=True)
+            ctx.exit(error.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=PlaybookGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
@@ -100,12 +103,8 @@ def report(validation: Validation, output_format: str, root: Path, *, context: b
 
 
 def validated(obj: Ctx) -> Validation:
-    """Give the validation of the repository; a usage or configuration error exits 2."""
-    try:
-        return validate_playbook(obj.config())
-    except PlaybookError as error:
-        _fail_usage(error)
-        raise  # unreachable: _fail_usage exits
+    """Give the validation of the repository."""
+    return validate_playbook(obj.config())
 
 
 def format_option(function: F) -> F:
@@ -189,23 +188,16 @@ def new(
 ) -> None:
     """Create playbook/KIND/ID.yml (or .md) with every required field filled. Never overwrites."""
     from generator import codeowners as owners_file
-    from generator.scaffold import EntityExistsError, check_new, scaffold_entity, write_new
+    from generator.scaffold import check_new, scaffold_entity, write_new
 
     validation = validated(obj)
     committed = owners_file.read_codeowners(obj.root)
     owners_current = committed == owners_file.render_codeowners(validation.playbook)
-    try:
-        kind_schema, form = check_new(validation.schemas, kind, entity_id, form)
-        scaffold = scaffold_entity(
-            kind_schema, entity_id, form, validation.playbook, title=title, owners=owners
-        )
-        path = write_new(obj.root, scaffold, kind_schema.spec.forms)
-    except EntityExistsError as error:
-        echo(f"playbook: error: {error}", err=True)
-        sys.exit(EXIT_INVALID)
-    except PlaybookError as error:
-        _fail_usage(error)
-        return
+    kind_schema, form = check_new(validation.schemas, kind, entity_id, form)
+    scaffold = scaffold_entity(
+        kind_schema, entity_id, form, validation.playbook, title=title, owners=owners
+    )
+    path = write_new(obj.root, scaffold, kind_schema.spec.forms)
     try:
         shown = path.relative_to(Path.cwd())
     except ValueError:
@@ -213,10 +205,7 @@ def new(
     echo(shown.as_posix())
     if owners_current:  # keep the repository valid; a file with hand edits is left to its author
         expected = owners_file.render_codeowners(validated(obj).playbook)
-        try:
-            owners_file.write_codeowners(obj.root, expected)
-        except PlaybookError as error:
-            _fail_usage(error)
+        owners_file.write_codeowners(obj.root, expected)
         echo(f"updated {owners_file.CODEOWNERS} with the new entry's owners", err=True)
     echo("next: replace each TODO, then run `playbook validate`", err=True)
 
@@ -231,7 +220,7 @@ def new(
 def codeowners(obj: Ctx, check: bool) -> None:
     """Write .github/CODEOWNERS from the owners of each entry, so owners review its changes."""
     from generator import codeowners as owners_file
-    from generator.pipeline import LOADER_RULES
+    from generator.validation import LOADER_RULES
 
     validation = validated(obj)
     unreadable = [i for i in validation.issues if i.rule in LOADER_RULES]
@@ -256,10 +245,7 @@ def codeowners(obj: Ctx, check: bool) -> None:
         echo(f"{owners_file.CODEOWNERS} is up to date")
         return
     if not current:
-        try:
-            owners_file.write_codeowners(obj.root, expected)
-        except PlaybookError as error:  # .github/CODEOWNERS is a folder, .github a file...
-            _fail_usage(error)
+        owners_file.write_codeowners(obj.root, expected)
     echo(owners_file.CODEOWNERS)
 
 
@@ -274,7 +260,7 @@ def _day(value: str | None, config: Config, option: str) -> Any:
         return today_in(ZoneInfo(zone) if zone else None)
     day = parse_date(value)
     if day is None:
-        _fail_usage(ConfigError(f"{option} {value}: write a day of the calendar as YYYY-MM-DD"))
+        raise ConfigError(f"{option} {value}: write a day of the calendar as YYYY-MM-DD")
     return day
 
 
@@ -301,16 +287,12 @@ def review(
     validation = validated(obj)
     config = obj.config()
     when = _day(day, config, "--date")
-    try:
-        if day is not None and when > _day(None, config, "--date"):
-            raise ConfigError(f"--date {day}: a review cannot be recorded for a day to come")
-        chosen = select_entries(validation.playbook, entries, missing)
-        if not chosen and not missing:
-            raise ConfigError("name the entries reviewed as KIND/ID, or give --missing")
-        recorded = record_reviews(obj.root, validation, chosen, by, when)
-    except PlaybookError as error:
-        _fail_usage(error)
-        return
+    if day is not None and when > _day(None, config, "--date"):
+        raise ConfigError(f"--date {day}: a review cannot be recorded for a day to come")
+    chosen = select_entries(validation.playbook, entries, missing)
+    if not chosen and not missing:
+        raise ConfigError("name the entries reviewed as KIND/ID, or give --missing")
+    recorded = record_reviews(obj.root, validation, chosen, by, when)
     for item in recorded:
         verb = "reviewed" if item.changed else "already reviewed"
         echo(f"{item.entity.source.path}: {verb} {item.day} by {item.by}")
@@ -375,50 +357,30 @@ def remind(obj: Ctx, as_of: str | None, dry_run: bool) -> None:
     result = check_health(
         validation.playbook, config.health, day, lambda key, ptr: files[key].locate(ptr)
     )
-    try:
-        host, file_url = host_from_environment(os.environ)
-        wanted = reminders(report_json(result), file_url)
-        actions = plan(wanted, host.issues())
-        for action in actions:
-            where = f" #{action.number}" if action.number else ""
-            echo(f"{'would ' if dry_run else ''}{action.verb}{where}: {action.title}")
-            if not dry_run:
-                host.apply(action)
-    except PlaybookError as error:
-        echo(f"playbook: error: {error}", err=True)
-        sys.exit(EXIT_INVALID)
+    host, file_url = host_from_environment(os.environ)
+    wanted = reminders(report_json(result), file_url)
+    actions = plan(wanted, host.issues())
+    for action in actions:
+        where = f" #{action.number}" if action.number else ""
+        echo(f"{'would ' if dry_run else ''}{action.verb}{where}: {action.title}")
+        if not dry_run:
+            host.apply(action)
     if not actions:
         echo("reminder issues are up to date")
 
 
-def _prepare_site(obj: Ctx, strict: bool) -> tuple[Config, Any]:
-    """Validate and render for render/build/serve; print the report; exit 1 or 2 on failure."""
-    from generator.site.build import prepare
+def rendered(obj: Ctx, strict: bool) -> Site:
+    """Validate and render for render/build; print the report; exit 1 when the content fails."""
+    from generator.pipeline import render_playbook
 
-    try:
-        config = obj.config()
-        generated = prepare(config, obj.strict(strict))
-    except PlaybookError as error:
-        _fail_usage(error)
-        raise  # unreachable: _fail_usage exits
-    if generated.validation.issues or not generated.rendered:
-        echo(report(generated.validation, "text", obj.root, context=sys.stdout.isatty()), nl=False)
-    if not generated.rendered:
+    site = render_playbook(obj.config(), obj.strict(strict))
+    if site.validation.issues or not site.rendered:
+        echo(report(site.validation, "text", obj.root, context=sys.stdout.isatty()), nl=False)
+    if not site.rendered:
         sys.exit(EXIT_INVALID)
-    if generated.history.warning:  # the changelog page says it too; the terminal should
-        echo(f"playbook: warning: {generated.history.warning}", err=True)
-    return config, generated
-
-
-def _site_step(step: Callable[[], Any]) -> Any:
-    """Run a step that writes output: bad usage exits 2, a failed build exits 1."""
-    try:
-        return step()
-    except ConfigError as error:
-        _fail_usage(error)
-    except BuildError as error:
-        echo(f"playbook: error: {error}", err=True)
-        sys.exit(EXIT_INVALID)
+    if site.history.warning:  # the changelog page says it too; the terminal should
+        echo(f"playbook: warning: {site.history.warning}", err=True)
+    return site
 
 
 def out_option(help_text: str) -> Callable[[F], F]:
@@ -434,10 +396,9 @@ def out_option(help_text: str) -> Callable[[F], F]:
 @click.pass_obj
 def render(obj: Ctx, out: Path | None, strict: bool) -> None:
     """Validate, then write only the generated Markdown tree (for any engine reading mkdocs.yml)."""
-    from generator.site.build import write_docs
+    from generator.pipeline import write_docs
 
-    config, generated = _prepare_site(obj, strict)
-    folder = _site_step(lambda: write_docs(config, generated, out))
+    folder = write_docs(obj.config(), rendered(obj, strict), out)
     echo(f"Markdown tree written to {folder}")
 
 
@@ -447,11 +408,10 @@ def render(obj: Ctx, out: Path | None, strict: bool) -> None:
 @click.pass_obj
 def build(obj: Ctx, out: Path | None, strict: bool) -> None:
     """Validate, render and build the site; on any failure the previous site is left as it was."""
-    from generator.site.build import build_site
+    from generator.pipeline import build_site
 
-    config, generated = _prepare_site(obj, strict)
-    site = _site_step(lambda: build_site(config, generated, out, obj.strict(strict)))
-    echo(f"Site built in {site}")
+    built = build_site(obj.config(), rendered(obj, strict), out, obj.strict(strict))
+    echo(f"Site built in {built}")
 
 
 @cli.command()
@@ -463,11 +423,13 @@ def build(obj: Ctx, out: Path | None, strict: bool) -> None:
 )
 @click.pass_obj
 def serve(obj: Ctx, dev_addr: str | None) -> None:
-    """Preview the site locally; it rebuilds when playbook/, schemas/ or site_templates/ change."""
-    from generator.site.build import serve_site
+    """Preview the site locally; it rebuilds when playbook/, schemas/ or site_templates/ change.
 
-    config, generated = _prepare_site(obj, False)
-    _site_step(lambda: serve_site(config, generated, dev_addr))
+    While the content has problems, every page shows them; it recovers once they are fixed.
+    """
+    from generator.pipeline import serve_site
+
+    serve_site(obj.config(), dev_addr)
 
 
 HISTORY_FORMATS = click.Choice(["md", "json"])
@@ -487,14 +449,9 @@ HISTORY_FORMATS = click.Choice(["md", "json"])
 def changelog(obj: Ctx, since: str | None, output_format: str) -> None:
     """Print the changelog from git: per commit, which entries changed and how."""
     from generator.history.report import changelog_json, changelog_markdown
-    from generator.pipeline import load_history
+    from generator.pipeline import read_history
 
-    validation = validated(obj)
-    try:
-        history = load_history(obj.config(), validation, since=since)
-    except PlaybookError as error:  # GitUnavailable: an unknown --since revision
-        _fail_usage(error)
-        return
+    history = read_history(obj.config(), validated(obj), since=since)  # an unknown --since: 2
     if history.warning:
         echo(f"playbook: warning: {history.warning}", err=True)
     echo(
@@ -524,31 +481,13 @@ def diff_command(obj: Ctx, base: str, head: str | None, output_format: str) -> N
     from generator.history.report import diff_json, diff_markdown
     from generator.pipeline import diff_revisions
 
-    try:
-        result = diff_revisions(obj.config(), base, head)
-    except PlaybookError as error:  # includes GitUnavailable: no git, an unknown revision
-        _fail_usage(error)
-        return
+    result = diff_revisions(obj.config(), base, head)  # no git, an unknown revision: exit 2
     echo(diff_json(result) if output_format == "json" else diff_markdown(result), nl=False)
 
 
 def main() -> None:
-    """The `playbook` command: run it, write out what it printed, and leave at once.
-
-    Python would otherwise free every object of the model one by one before exiting (a tenth
-    of a second at 10,000 entities, a third after a build) only to hand the memory back.
-    """
-    try:
-        cli(prog_name="playbook")
-        code = EXIT_OK
-    except SystemExit as done:
-        if isinstance(done.code, str):
-            echo(done.code, err=True)
-        code = done.code if isinstance(done.code, int) else (EXIT_OK if done.code is None else 1)
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a reader gone (`playbook ... | head`)
-            stream.flush()
-    os._exit(code)
+    """The `playbook` command."""
+    cli(prog_name="playbook")
 
 
 __all__ = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator import __version__
-from generator.pipeline import Validation
+from generator.validation import Validation
 
 FORMAT_VERSION = 1
 

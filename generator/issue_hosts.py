@@ -12,7 +12,7 @@ import urllib.request
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from generator.errors import PlaybookError
+from generator.errors import EXIT_INVALID, PlaybookError
 from generator.reminders import LABEL, Action, Issue
 
 TIMEOUT = 30
@@ -20,7 +20,9 @@ MAX_PAGES = 50
 
 
 class HostError(PlaybookError):
-    """The git host refused or could not be reached."""
+    """The git host refused or could not be reached (exit code 1: the run failed, not its usage)."""
+
+    exit_code = EXIT_INVALID
 
 
 class IssueHost(Protocol):

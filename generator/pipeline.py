@@ -1,279 +1,182 @@
-"""The table of contents: the stages in order, shared by the CLI and the MkDocs adapter."""
+"""The table of contents: every command's path through the stages, top to bottom.
+
+    validate_playbook -> read_history -> render_site -> write_docs -> build_site
+
+Each stage is a function of values to a value, in a module of its own; this module only puts
+them in order. The command line (`cli.py`) and the MkDocs adapter (`mkdocs_plugin.py`) call
+these functions and nothing below them. History, the renderer and the site engine are imported
+by the functions that need them, so validating loads none of them.
+"""
 
 from __future__ import annotations
 
-import posixpath
-from collections.abc import Callable
-from dataclasses import dataclass
-from types import MappingProxyType
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.checks.abbreviations import RULE as ABBREVIATION_RULE
-from generator.checks.abbreviations import check_abbreviations
-from generator.checks.markdown import check_markdown
-from generator.checks.references import (
-    field_references,
-    is_unsafe_url,
-    link_reference,
-    markdown_links,
-    walk,
-)
-from generator.checks.rules import RULES, Context, Locator, run_rules
-from generator.checks.schema import check_schema, json_path
-from generator.codeowners import RULE as CODEOWNERS_RULE
-from generator.codeowners import check_codeowners, read_codeowners, render_codeowners
+from generator.checks.report import format_text
 from generator.config import Config
-from generator.content.discover import MAX_FILE_BYTES, Candidate, discover
-from generator.content.load import LoadedFile, load_file
-from generator.content.schemas import SchemaSet, load_schemas
-from generator.errors import ConfigError
-from generator.files import FileTooLarge, NotRegularFile, read_regular
-from generator.gcpause import collection_paused
-from generator.model import Entity, History, Issue, Playbook, Reference, Severity, SourceRef
+from generator.errors import BuildError, ConfigError
+from generator.model import History
+from generator.validation import Validation, validate_playbook
 
-if TYPE_CHECKING:  # history is imported when a command needs it: validation does not
+if TYPE_CHECKING:
     from generator.history.compare import PlaybookDiff
 
-LOADER_RULES = frozenset({
-    "yaml-syntax", "yaml-duplicate-key", "yaml-alias", "yaml-tag", "yaml-depth", "yaml-key",
-    "yaml-directive", "yaml-number",
-    "yaml-root", "encoding", "file-too-large", "file-extension", "file-symlink", "file-unreadable",
-    "too-many-files", "frontmatter-missing", "frontmatter-unclosed", "id-format", "id-duplicate",
-    "schema", "unknown-field", "link-unsafe", "markdown-depth", "markdown-size", "html-raw",
-    "yaml-size", "file-type", "playbook-too-large", "mermaid-unsafe", "markdown-control",
-    "id-reserved", ABBREVIATION_RULE,
-})  # fmt: skip
-"""Problems that make a file unreadable or invalid: they cannot be switched off."""
-WARNING_ONLY = frozenset({"unknown-folder", "nested-folder", "file-hidden"})
-REPOSITORY_RULES = frozenset({CODEOWNERS_RULE})
-"""Rules that compare the playbook with other files of the repository. They read files, so they
-run here at the edge rather than among the pure rules; like those, they can be switched off."""
+__all__ = [
+    "Site",
+    "Validation",
+    "build_site",
+    "diff_revisions",
+    "read_history",
+    "render_playbook",
+    "serve_site",
+    "validate_playbook",
+    "write_docs",
+]
 
 
 @dataclass(frozen=True, slots=True)
-class Validation:
-    """What validating a repository gives: the model, every issue, and what rendering needs."""
+class Site:
+    """A validated playbook and, when it passed, its history and rendered Markdown tree."""
 
-    playbook: Playbook
-    issues: tuple[Issue, ...]
-    schemas: SchemaSet
-    files: MappingProxyType[str, LoadedFile]
-    """`kind/id` -> the file it was read from."""
+    validation: Validation
+    mkdocs: Mapping[str, Any]
+    """mkdocs.yml's values, read once for every stage (or MkDocs' own, under the adapter)."""
+    history: History = field(default_factory=History)
+    files: Mapping[str, str] = field(default_factory=dict)
+    """{relative path: text}; empty when validation failed."""
 
-    def failed(self, strict: bool = False) -> bool:
-        """Tell whether the issues fail the run (errors; warnings too when strict)."""
-        return any(i.severity is Severity.ERROR or strict for i in self.issues)
+    @property
+    def rendered(self) -> bool:
+        return bool(self.files)
 
+    @property
+    def nav(self) -> list[dict[str, str]]:
+        """The site's navigation: home, the kind catalogues, then the site-wide pages."""
+        from generator.site.render import navigation
 
-def known_rules() -> frozenset[str]:
-    return frozenset(RULES) | LOADER_RULES | WARNING_ONLY | REPOSITORY_RULES
+        return navigation(self.validation.playbook)
 
-
-def validate_playbook(config: Config) -> Validation:
-    """Discover, parse, validate and link the playbook at `config.root`; write nothing."""
-    _check_disable(config.disable)
-    with collection_paused():
-        schemas = load_schemas(config.schema_dir, config.root)
-        if not config.content_dir.is_dir():  # else a wrong --root would report "no problems"
-            raise ConfigError(
-                f"no playbook/ folder in {config.root}: run playbook from the repository root, "
-                "or point --root at it"
-            )
-        candidates, issues = discover(config.content_dir, config.root, schemas.specs)
-        files, unreadable = read_entries(candidates, schemas, config, issues)
-        playbook, link_issues = link_playbook(files, schemas)
-        issues.extend(link_issues)
-        context = Context(
-            locate=_locator(files),
-            files={k: f.rel for k, f in files.items()},
-            unreadable=unreadable,
-        )
-        issues.extend(run_rules(playbook, context, config.disable))
-        issues.extend(check_abbreviations(playbook, context.locate))
-        issues.extend(_codeowners_issues(config, playbook, issues))
-    kept = [i for i in issues if i.rule not in config.disable]
-    return Validation(
-        playbook=playbook,
-        issues=tuple(sorted(kept, key=Issue.sort_key)),
-        schemas=schemas,
-        files=MappingProxyType(files),
-    )
+    @property
+    def problems(self) -> str:
+        """The located problems, as `playbook validate` prints them."""
+        return format_text(self.validation.issues, len(self.validation.playbook))
 
 
-def _check_disable(disable: frozenset[str]) -> None:
-    switchable = frozenset(RULES) | WARNING_ONLY | REPOSITORY_RULES
-    unknown = sorted(disable - switchable)
-    if unknown:
-        raise ConfigError(
-            "cannot disable unknown or essential rule(s): "
-            + ", ".join(unknown)
-            + "; rules that can be disabled: "
-            + ", ".join(sorted(switchable))
-        )
-
-
-def read_entries(
-    candidates: list[Candidate], schemas: SchemaSet, config: Config, issues: list[Issue]
-) -> tuple[dict[str, LoadedFile], dict[str, str]]:
-    """Give each readable entry by `kind/id`, checked against its schema, and the `kind/id`s of
-    those that could not be read; the problems found are added to `issues`."""
-    files: dict[str, LoadedFile] = {}
-    unreadable: dict[str, str] = {}
-    for candidate in candidates:
-        key = f"{candidate.kind}/{candidate.stem}"
-        try:
-            # Read afresh, never blocking: the file may have been swapped for a pipe, or grown,
-            # since discovery listed it.
-            raw = read_regular(candidate.path, limit=MAX_FILE_BYTES)
-        except OSError as error:
-            issues.append(_unreadable(candidate.rel, error))
-            unreadable.setdefault(key, candidate.rel)
-            continue
-        loaded, problems = load_file(candidate, raw)
-        issues.extend(problems)
-        if loaded is None:
-            unreadable.setdefault(key, candidate.rel)
-        elif key in files:
-            issues.append(_duplicate(loaded, files[key]))
-        else:
-            kind = schemas.kinds[loaded.kind]
-            issues.extend(check_schema(loaded, kind))
-            issues.extend(check_markdown(loaded, kind, refuse_html=config.html == "refuse"))
-            files[key] = loaded
-    return files, unreadable
-
-
-def _duplicate(loaded: LoadedFile, first: LoadedFile) -> Issue:
-    return Issue(
-        SourceRef(loaded.rel),
-        Severity.ERROR,
-        "id-duplicate",
-        f"'{loaded.id}' is also the id of {first.rel}",
-        "ids are unique within a kind: rename or remove one of the files",
-    )
-
-
-def _codeowners_issues(config: Config, playbook: Playbook, issues: list[Issue]) -> list[Issue]:
-    # An unreadable entry has no owners to list: compare only once every entry loads, or the
-    # hint (regenerate) would drop that entry's owners.
-    if CODEOWNERS_RULE in config.disable or any(i.rule in LOADER_RULES for i in issues):
-        return []
-    return check_codeowners(read_codeowners(config.root), render_codeowners(playbook))
-
-
-def _unreadable(rel: str, error: OSError) -> Issue:
-    """Give the issue for an entry file that could not be read as it was found."""
-    if isinstance(error, NotRegularFile):
-        rule, hint = "file-type", "replace it with an ordinary text file"
-    elif isinstance(error, FileTooLarge):
-        rule, hint = "file-too-large", "split it into several entries"
-    else:
-        rule, hint = "file-unreadable", "check its permissions"
-    return Issue(
-        SourceRef(rel), Severity.ERROR, rule, f"cannot read the file: {error.strerror}", hint
-    )
-
-
-def _locator(files: dict[str, LoadedFile]) -> Locator:
-    def locate(key: str, pointer: tuple[str | int, ...], is_key: bool) -> SourceRef:
-        return files[key].locate(pointer, key=is_key)
-
-    return locate
-
-
-def link_playbook(files: dict[str, LoadedFile], schemas: SchemaSet) -> tuple[Playbook, list[Issue]]:
-    """Build the model: entities by kind and id, and every reference between them."""
-    by_kind: dict[str, dict[str, Entity]] = {kind: {} for kind in schemas.kinds}
-    references: list[Reference] = []
-    issues: list[Issue] = []
-    for key in sorted(files):
-        loaded = files[key]
-        kind = schemas.kinds[loaded.kind]
-        entity = Entity(
-            kind=loaded.kind,
-            id=loaded.id,
-            source=SourceRef(loaded.rel),
-            fields=loaded.data,
-            body=loaded.body,
-            body_line=loaded.body_line,
-        )
-        by_kind[loaded.kind][loaded.id] = entity
-        references.extend(field_references(key, loaded.data, kind))
-        for pattern in kind.markdown_fields:
-            for pointer, text, _ in walk(loaded.data, pattern):
-                if isinstance(text, str):
-                    field = json_path(pointer)
-                    for link in markdown_links(text):
-                        refs, problems = _link(key, loaded, link, None, field, pointer)
-                        references.extend(refs)
-                        issues.extend(problems)
-        if loaded.body:
-            for link in markdown_links(loaded.body):
-                at = SourceRef(loaded.rel, loaded.body_line + link.line - 1, link.column)
-                refs, problems = _link(key, loaded, link, at, "body")
-                references.extend(refs)
-                issues.extend(problems)
-    playbook = Playbook(
-        kinds=schemas.specs,
-        entities={kind: dict(sorted(ids.items())) for kind, ids in by_kind.items()},
-        references=tuple(references),
-    )
-    return playbook, issues
-
-
-def _link(
-    key: str,
-    loaded: LoadedFile,
-    link: Any,
-    at: SourceRef | None,
-    field: str,
-    pointer: tuple[str | int, ...] = (),
-) -> tuple[list[Reference], list[Issue]]:
-    """Give the reference a Markdown link makes (if it names a playbook file) or why it is unsafe.
-
-    Links inside YAML fields are located at their field, and only when reported.
-    """
-    if is_unsafe_url(link.target):
-        where = at or loaded.locate(pointer)
-        return [], [
-            Issue(
-                where,
-                Severity.ERROR,
-                "link-unsafe",
-                f"{field}: links with a script or data address are not allowed",
-                "link to an https:// page or to another playbook file",
-            )
-        ]
-    ref = link_reference(key, posixpath.dirname(loaded.rel), link, at, field, pointer)
-    return ([ref] if ref else []), []
-
-
-def begin_history(config: Config) -> Callable[[Validation], History]:
-    """Start reading the playbook's history; the call finishes it once the content is validated.
-
-    Git reads the log while the content is validated, on the machine's other core.
-    """
-    from generator.history.reader import begin_history as begin
-    from generator.history.reader import history_names
-
-    finish = begin(config.root)
-    return lambda validation: finish(validation.schemas, history_names(validation.playbook))
-
-
-def load_history(config: Config, validation: Validation, since: str | None = None) -> History:
+def read_history(config: Config, validation: Validation, since: str | None = None) -> History:
     """Give the playbook's history from git (empty, with a warning, when git cannot give it).
 
     With `since`, only the changes after that revision; an unknown revision raises GitUnavailable.
     """
-    from generator.history.reader import history_names, read_history
+    from generator.history.reader import history_names
+    from generator.history.reader import read_history as read
 
     names = history_names(validation.playbook)
-    return read_history(config.root, validation.schemas, names, since=since)
+    return read(config.root, validation.schemas, names, since=since)
+
+
+def render_playbook(config: Config, strict: bool, mkdocs: Mapping[str, Any] | None = None) -> Site:
+    """Validate; if the content passes, read its history and render the site's Markdown tree.
+
+    Nothing is written. `mkdocs` is mkdocs.yml's values when the caller has them already.
+    """
+    from generator.site.render import render_site
+    from generator.site.settings import read_mkdocs_yml, site_settings
+
+    values = read_mkdocs_yml(config.root) if mkdocs is None else mkdocs
+    settings = site_settings(config, values)
+    validation = validate_playbook(config)
+    if validation.failed(strict):
+        return Site(validation, values)
+    history = read_history(config, validation)
+    return Site(validation, values, history, render_site(validation, history, settings))
+
+
+def write_docs(config: Config, site: Site, out: Path | None = None) -> Path:
+    """Write the rendered tree to `out` (default: mkdocs.yml's docs_dir); give the folder."""
+    from generator.site.settings import docs_dir, source_folders
+    from generator.site.write import write_tree
+
+    folder = out if out is not None else docs_dir(config, site.mkdocs)
+    write_tree(site.files, folder, config.root, source_folders(config))
+    return folder
+
+
+def build_site(config: Config, site: Site, out: Path | None, strict: bool) -> Path:
+    """Build the site with MkDocs into a temporary sibling of `out`, then swap it in; give `out`.
+
+    A failure leaves the previous `out` exactly as it was.
+    """
+    from generator.site.build import check_built_site, source_date_epoch
+    from generator.site.settings import MKDOCS_FILE, check_theme_folder, site_dir, source_folders
+    from generator.site.write import check_target, discard, staging_folder, swap_in
+
+    mkdocs_yml = config.root / MKDOCS_FILE
+    if not mkdocs_yml.is_file():
+        raise ConfigError(f"no {MKDOCS_FILE} in {config.root}")
+    check_theme_folder(config, site.mkdocs)
+    built = out if out is not None else site_dir(config, site.mkdocs)
+    target = check_target(built, config.root, source_folders(config))
+    docs = write_docs(config, site)  # before MkDocs starts: it refuses a missing docs_dir
+    staging = staging_folder(target)
+    try:
+        with source_date_epoch(site.history):
+            _run_engine(config, site, docs, staging, strict)
+        check_built_site(staging)
+    except BaseException as error:
+        discard(staging)
+        if isinstance(error, OSError):  # a full disk, a folder that cannot be written...
+            raise BuildError(
+                f"cannot write the site into {built}: {error.strerror or error}"
+            ) from error
+        raise
+    swap_in(staging, target)
+    return built
+
+
+def serve_site(config: Config, dev_addr: str | None) -> None:
+    """Preview the site until interrupted: every saved source file rebuilds it once.
+
+    While the content is invalid, the browser shows the located problems instead of the site,
+    and the site comes back by itself once they are fixed.
+    """
+    from generator.site.build import check_built_site
+    from generator.site.preview import serve_preview
+    from generator.site.settings import MKDOCS_FILE, check_theme_folder, source_folders
+
+    def rebuild(into: Path, serve_url: str) -> str | None:
+        site = render_playbook(config, strict=False)
+        if not site.rendered:
+            return site.problems
+        check_theme_folder(config, site.mkdocs)
+        docs = write_docs(config, site)
+        _run_engine(config, site, docs, into, False, serve_url)
+        check_built_site(into)
+        return None
+
+    watched = (*source_folders(config), config.root / MKDOCS_FILE)
+    serve_preview(config.root / MKDOCS_FILE, watched, dev_addr, rebuild)
+
+
+def _run_engine(
+    config: Config, site: Site, docs: Path, into: Path, strict: bool, serve_url: str | None = None
+) -> None:
+    """Run MkDocs over the written tree, handing its adapter what the pipeline has done."""
+    from generator.mkdocs_plugin import PlaybookPlugin
+    from generator.site.build import load_engine_config, run_engine
+    from generator.site.settings import MKDOCS_FILE
+
+    engine = load_engine_config(config.root / MKDOCS_FILE, into, strict, serve_url)
+    PlaybookPlugin.hand_over(engine, site, docs.resolve())
+    run_engine(engine, serve_url)
 
 
 def diff_revisions(config: Config, base: str, head: str | None = None) -> PlaybookDiff:
     """Give what a change does to the playbook: the merge base of `base` and `head` against
     `head`, or against the working tree without `head` (raises GitUnavailable)."""
+    from generator.content.schemas import load_schemas
     from generator.history.compare import compare
 
     return compare(config.root, load_schemas(config.schema_dir, config.root), base, head)

@@ -11,8 +11,8 @@ from generator.checks.suggest import did_you_mean
 from generator.content.edit import set_scalar_fields, write_atomically
 from generator.errors import PlaybookError
 from generator.model import Entity, Playbook
-from generator.pipeline import Validation
 from generator.teams import TEAMS, team_named, teams_by_handle
+from generator.validation import Validation
 
 
 class ReviewUsageError(PlaybookError):

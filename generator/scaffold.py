@@ -17,7 +17,7 @@ import yaml
 from generator.codeowners import valid_owners
 from generator.content.load import MAX_ID_LENGTH, is_reserved_id, is_valid_id
 from generator.content.schemas import KindSchema, SchemaSet, resolve, schema_at
-from generator.errors import PlaybookError
+from generator.errors import EXIT_INVALID, PlaybookError
 from generator.model import Playbook
 from generator.teams import TEAMS, unclaimed_handle
 
@@ -32,6 +32,8 @@ class ScaffoldUsageError(PlaybookError):
 
 class EntityExistsError(PlaybookError):
     """An entity with this id is already there; `playbook new` never overwrites (exit code 1)."""
+
+    exit_code = EXIT_INVALID
 
 
 @dataclass(frozen=True, slots=True)

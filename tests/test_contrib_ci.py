@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.pipeline import known_rules
+from generator.validation import known_rules
 
 ROOT = Path(__file__).parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))

@@ -29,8 +29,8 @@ import pytest
 from generator.checks.report import format_json, format_text
 from generator.config import load_config
 from generator.content import schemas as schema_loader
-from generator.pipeline import known_rules, validate_playbook
 from generator.site.scan import scan_site
+from generator.validation import known_rules, validate_playbook
 
 sys.path.insert(0, str(Path(__file__).parent))
 from hostile import HOSTILE_MARKDOWN
@@ -117,7 +117,7 @@ def cached_schemas(monkeypatch: pytest.MonkeyPatch) -> None:
             cache[(schema_dir, root)] = original(schema_dir, root)
         return cache[(schema_dir, root)]
 
-    monkeypatch.setattr("generator.pipeline.load_schemas", load)
+    monkeypatch.setattr("generator.validation.load_schemas", load)
 
 
 class _Timeout(Exception):
@@ -330,11 +330,11 @@ def _mutate_mkdocs(data: bytes, rng: random.Random) -> bytes:
 def _check_site_settings(root: Path) -> str | None:
     """Read settings and render in-process; give what went wrong (a crash or a hang) or None."""
     from generator.errors import PlaybookError
-    from generator.site.build import prepare, write_docs
+    from generator.pipeline import render_playbook, write_docs
 
     try:
         with _time_limit(TIMEOUT):
-            generated = prepare(load_config(root), False)
+            generated = render_playbook(load_config(root), False)
             if generated.rendered:
                 write_docs(load_config(root), generated)
     except _Timeout:

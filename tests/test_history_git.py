@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from generator import pipeline
 from generator.config import load_config
 from generator.content.schemas import SchemaSet, load_schemas
 from generator.history import changes as changes_module
@@ -20,7 +21,7 @@ from generator.history.compare import compare
 from generator.history.gitlog import GitRepository, open_repository
 from generator.history.reader import read_history
 from generator.model import ChangelogEntry, History
-from generator.pipeline import load_history, validate_playbook
+from generator.pipeline import validate_playbook
 
 ROOT = Path(__file__).resolve().parent.parent
 GIT = shutil.which("git")
@@ -328,9 +329,9 @@ def test_references_are_named_by_todays_titles(story: Repo, schemas: SchemaSet) 
     assert "RACI: PM (today) C → A" in details
 
 
-def test_pipeline_load_history_uses_the_validated_playbook(story: Repo) -> None:
+def test_pipeline_read_history_uses_the_validated_playbook(story: Repo) -> None:
     config = load_config(story.root)
-    history = load_history(config, validate_playbook(config))
+    history = pipeline.read_history(config, validate_playbook(config))
     assert history.releases[0].name == "Unreleased"
     assert "processes/issue-triage" in history.entities
 

@@ -235,23 +235,22 @@ def test_plain_mkdocs_build_renders_what_playbook_build_renders(
 def test_build_writes_the_markdown_tree_once(
     built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from generator import pipeline
     from generator.config import load_config
-    from generator.site import build as site_build
-    from generator.site import mkdocs_plugin
+    from generator.site import write
 
     repo = shutil.copytree(built, tmp_path / "repo", ignore=shutil.ignore_patterns("site", "build"))
     written: list[Path] = []
-    real = site_build.write_tree
+    real = write.write_tree
 
     def counting(files: dict[str, str], out: Path, *rest: Any) -> bool:
         written.append(out)
         return real(files, out, *rest)
 
-    monkeypatch.setattr(site_build, "write_tree", counting)
-    monkeypatch.setattr(mkdocs_plugin, "write_tree", counting)
+    monkeypatch.setattr(write, "write_tree", counting)  # the pipeline's and the adapter's
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     config = load_config(repo)
-    site_build.build_site(config, site_build.prepare(config, False), None, False)
+    pipeline.build_site(config, pipeline.render_playbook(config, False), None, False)
     assert written == [repo / "build" / "docs"]
     assert (repo / "site" / "index.html").is_file()
 
@@ -296,9 +295,9 @@ def test_validation_and_render_do_not_load_the_site_engine(built: Path) -> None:
     code = (
         "import sys; from pathlib import Path\n"
         "from generator.cli import cli\n"
-        "from generator.site.build import prepare\n"
+        "from generator.pipeline import render_playbook\n"
         "from generator.config import load_config\n"
-        f"generated = prepare(load_config(Path({str(built)!r})), False)\n"
+        f"generated = render_playbook(load_config(Path({str(built)!r})), False)\n"
         "assert generated.rendered\n"
         "engine = [m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'material')]\n"
         "assert not engine, engine\n"

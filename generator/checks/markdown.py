@@ -23,6 +23,10 @@ from generator.content.schemas import KindSchema
 from generator.content.yamlread import Pointer
 from generator.model import Issue, Severity, SourceRef
 
+RULES = frozenset({
+    "markdown-depth", "markdown-size", "html-raw", "mermaid-unsafe", "markdown-control",
+})  # fmt: skip
+"""The rules of the problems these checks report."""
 MAX_LINE_CHARS = 20_000
 """Longest line of any text field or Markdown body; a long paragraph on one line is ~3,000."""
 MAX_BLOCK_CHARS = 30_000

@@ -30,19 +30,6 @@ class Context:
 
 
 Rule = Callable[[Playbook, Context], Iterator[Issue]]
-RULES: dict[str, Rule] = {}
-DESCRIPTIONS: dict[str, str] = {}
-
-
-def rule(name: str, description: str) -> Callable[[Rule], Rule]:
-    """Register a rule under the id used in reports and in `disable = [...]`."""
-
-    def register(function: Rule) -> Rule:
-        RULES[name] = function
-        DESCRIPTIONS[name] = description
-        return function
-
-    return register
 
 
 def _at(ctx: Context, ref: Reference) -> SourceRef:
@@ -53,8 +40,8 @@ def _error(source: SourceRef, rule_id: str, message: str, hint: str) -> Issue:
     return Issue(source, Severity.ERROR, rule_id, message, hint)
 
 
-@rule("ref-unknown", "a field names an entry that does not exist")
 def references_resolve(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """A field names an entry that does not exist."""
     for ref in pb.references:
         if ref.kind == "file":
             continue
@@ -91,8 +78,8 @@ def references_resolve(pb: Playbook, ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("link-unknown", "a Markdown link points at a playbook file that does not exist")
 def links_resolve(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """A Markdown link points at a playbook file that does not exist."""
     every = {**ctx.files, **ctx.unreadable}
     existing = {path.removeprefix("playbook/"): key for key, path in every.items()}
     for ref in pb.references:
@@ -109,8 +96,8 @@ def links_resolve(pb: Playbook, ctx: Context) -> Iterator[Issue]:
         )
 
 
-@rule("raci-accountable", "a process has exactly one Accountable role")
 def raci_has_one_accountable(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """A process has exactly one Accountable role."""
     for process in pb.of_kind("processes"):
         raci = process.fields.get("raci")
         if not isinstance(raci, dict):
@@ -126,8 +113,8 @@ def raci_has_one_accountable(pb: Playbook, ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("raci-responsible", "a process has at least one Responsible role")
 def raci_has_responsible(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """A process has at least one Responsible role."""
     for process in pb.of_kind("processes"):
         raci = process.fields.get("raci")
         if isinstance(raci, dict) and raci and "R" not in raci.values():
@@ -139,8 +126,8 @@ def raci_has_responsible(pb: Playbook, ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("raci-step-role", "every step's role appears in the process's RACI")
 def steps_roles_in_raci(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """Every step's role appears in the process's RACI."""
     for process in pb.of_kind("processes"):
         raci = process.fields.get("raci")
         steps = process.fields.get("steps")
@@ -157,11 +144,8 @@ def steps_roles_in_raci(pb: Playbook, ctx: Context) -> Iterator[Issue]:
                 )
 
 
-@rule(
-    "step-role-responsible",
-    "whoever performs a step is Responsible or Accountable in the process's RACI",
-)
 def step_roles_do_the_work(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """Whoever performs a step is Responsible or Accountable in the process's RACI."""
     for process in pb.of_kind("processes"):
         raci = process.fields.get("raci")
         steps = process.fields.get("steps")
@@ -183,8 +167,8 @@ def step_roles_do_the_work(pb: Playbook, ctx: Context) -> Iterator[Issue]:
                 )
 
 
-@rule("raci-owner", "a process's owner role is the Accountable role in its RACI")
 def owner_is_accountable(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """A process's owner role is the Accountable role in its RACI."""
     for process in pb.of_kind("processes"):
         raci, owner = process.fields.get("raci"), process.fields.get("owner")
         if isinstance(raci, dict) and isinstance(owner, str) and raci.get(owner) != "A":
@@ -211,8 +195,8 @@ def _templates_used(process: Entity) -> list[str]:
     return list(dict.fromkeys(used))
 
 
-@rule("template-process", "a process and the templates it uses name each other")
 def templates_and_processes_agree(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """A process and the templates it uses name each other."""
     templates = pb.entities.get("templates", {})
     listed = {
         tid: [p for p in t.fields.get("processes") or [] if isinstance(p, str)]
@@ -270,8 +254,8 @@ def _target_contradiction(fields: Mapping[str, object]) -> tuple[str, str] | Non
     return None
 
 
-@rule("metric-targets", "a metric's target, healthy range and review threshold agree")
 def metric_targets_agree(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """A metric's target, healthy range and review threshold agree."""
     for metric in pb.of_kind("metrics"):
         found = _target_contradiction(metric.fields)
         if found is not None:
@@ -286,8 +270,8 @@ def metric_targets_agree(pb: Playbook, ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("reports-to-cycle", "role reporting lines form a tree")
 def reporting_lines_are_a_tree(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """Role reporting lines form a tree."""
     roles = pb.entities.get("roles", {})
     manager = {rid: r.fields.get("reports_to") for rid, r in roles.items()}
     reported: set[str] = set()
@@ -310,8 +294,8 @@ def reporting_lines_are_a_tree(pb: Playbook, ctx: Context) -> Iterator[Issue]:
                 )
 
 
-@rule("body-required", "Markdown entries of kinds that need prose have a body")
 def bodies_present(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """Markdown entries of kinds that need prose have a body."""
     for entity in pb:
         spec = pb.kinds[entity.kind]
         if spec.body == "required" and entity.body is not None and not entity.body.strip():
@@ -323,8 +307,8 @@ def bodies_present(pb: Playbook, ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("team-unknown", "owners and reviewers name teams of playbook/teams/ by their handle")
 def owners_are_teams(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """Owners and reviewers name teams of playbook/teams/ by their handle."""
     teams = teams_by_handle(pb)
     if not teams:
         return  # a playbook that keeps no teams yet: `playbook health` reports the owners
@@ -352,8 +336,8 @@ def owners_are_teams(pb: Playbook, ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("team-handle-duplicate", "no two teams share a handle")
 def team_handles_unique(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """No two teams share a handle."""
     first: dict[str, Entity] = {}
     for team in pb.of_kind(TEAMS):
         handle = team.fields.get("handle")
@@ -370,8 +354,8 @@ def team_handles_unique(pb: Playbook, ctx: Context) -> Iterator[Issue]:
             first[handle.casefold()] = team
 
 
-@rule("review-date", "`last_reviewed` is a real calendar day")
 def review_dates_exist(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """`last_reviewed` is a real calendar day."""
     for entity in pb:
         value = entity.fields.get("last_reviewed")
         if isinstance(value, str) and parse_date(value) is None:
@@ -383,8 +367,8 @@ def review_dates_exist(pb: Playbook, ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("faq-answer", "a question has exactly one answer: the `answer` field or the Markdown body")
 def questions_answered(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """A question has exactly one answer: the `answer` field or the Markdown body."""
     for question in pb.of_kind("faq"):
         has_field = bool(question.fields.get("answer"))
         has_body = bool(question.body and question.body.strip())
@@ -398,8 +382,8 @@ def questions_answered(pb: Playbook, ctx: Context) -> Iterator[Issue]:
             )
 
 
-@rule("title-duplicate", "titles are unique within a kind, so search and navigation stay clear")
 def titles_unique(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """Titles are unique within a kind, so search and navigation stay clear."""
     for kind in pb.kinds:
         by_title: defaultdict[str, list[Entity]] = defaultdict(list)
         for entity in pb.of_kind(kind):
@@ -415,8 +399,8 @@ def titles_unique(pb: Playbook, ctx: Context) -> Iterator[Issue]:
                 )
 
 
-@rule("heading-title", "a Markdown body does not repeat the title as its own top heading")
 def no_h1_in_body(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """A Markdown body does not repeat the title as its own top heading."""
     for entity in pb:
         if entity.body is None or not _H1_CANDIDATE.search(entity.body):
             continue
@@ -444,8 +428,31 @@ def _first_h1(body: str) -> int | None:
     return None
 
 
+RULES: dict[str, Rule] = {
+    "ref-unknown": references_resolve,
+    "link-unknown": links_resolve,
+    "raci-accountable": raci_has_one_accountable,
+    "raci-responsible": raci_has_responsible,
+    "raci-step-role": steps_roles_in_raci,
+    "step-role-responsible": step_roles_do_the_work,
+    "raci-owner": owner_is_accountable,
+    "template-process": templates_and_processes_agree,
+    "metric-targets": metric_targets_agree,
+    "reports-to-cycle": reporting_lines_are_a_tree,
+    "body-required": bodies_present,
+    "team-unknown": owners_are_teams,
+    "team-handle-duplicate": team_handles_unique,
+    "review-date": review_dates_exist,
+    "faq-answer": questions_answered,
+    "title-duplicate": titles_unique,
+    "heading-title": no_h1_in_body,
+}
+"""Every cross-file rule, by the id used in reports and in `disable = [...]`, in the order they
+run."""
+
+
 def run_rules(pb: Playbook, ctx: Context, disabled: frozenset[str] = frozenset()) -> list[Issue]:
-    """Give the issues of every enabled rule, in registry order."""
+    """Give the issues of every enabled rule, in the order of RULES."""
     issues: list[Issue] = []
     for name, function in RULES.items():
         if name not in disabled:

@@ -12,6 +12,9 @@ from generator.content.load import LoadedFile
 from generator.content.schemas import KindSchema, resolve, schema_at, step_into
 from generator.model import Issue, Severity
 
+RULES = frozenset({"schema", "unknown-field"})
+"""The rules of the problems the schema check reports."""
+
 
 def check_schema(loaded: LoadedFile, kind: KindSchema) -> list[Issue]:
     """Give the schema problems of a file, as the schema engine finds them.

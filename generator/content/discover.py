@@ -10,6 +10,13 @@ from pathlib import Path
 
 from generator.model import Issue, KindSpec, Severity, SourceRef
 
+RULES = frozenset({
+    "file-too-large", "file-extension", "file-symlink", "file-unreadable", "too-many-files",
+    "file-type", "playbook-too-large",
+})  # fmt: skip
+"""The rules of the errors discovery reports: each keeps a file (or all of them) from loading."""
+WARNING_RULES = frozenset({"unknown-folder", "nested-folder", "file-hidden"})
+"""The rules of its warnings: files it leaves alone, which may be mistakes."""
 MAX_FILE_BYTES = 1_000_000
 """A playbook page is a few kilobytes; a megabyte is a mistake or an attack."""
 MAX_FILES = 50_000

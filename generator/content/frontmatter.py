@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+RULES = frozenset({"frontmatter-missing", "frontmatter-unclosed"})
+"""The rules of the problems splitting front matter reports."""
+
 FENCE = "---"
 
 

@@ -12,6 +12,9 @@ from generator.content.frontmatter import FrontMatter, split_front_matter
 from generator.content.yamlread import Pointer, locate, read_yaml
 from generator.model import Issue, Severity, SourceRef
 
+RULES = frozenset({"yaml-root", "encoding", "file-too-large", "id-format", "id-reserved"})
+"""The rules of the problems loading a file reports, besides its reader's (yamlread.RULES and
+frontmatter.RULES)."""
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 MAX_ID_LENGTH = 80
 

@@ -26,6 +26,11 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+RULES = frozenset({
+    "yaml-syntax", "yaml-duplicate-key", "yaml-alias", "yaml-tag", "yaml-depth", "yaml-key",
+    "yaml-directive", "yaml-number", "yaml-size",
+})  # fmt: skip
+"""The rules of the problems this reader reports: each makes a file unreadable."""
 MAX_DEPTH = 32
 """Deepest nesting of mappings and lists; real playbook files need five or six."""
 

@@ -11,7 +11,7 @@ import os
 import re
 import subprocess
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -198,23 +198,20 @@ class GitRepository:
     def pathspecs(self, *names: str) -> list[str]:
         return [f"{self.prefix}{name}" for name in names]
 
-    def log(self, revisions: Sequence[str], paths: Sequence[str]) -> Callable[[], list[RawCommit]]:
-        """Start the first-parent history of `paths` (one `git log`); the call gives its commits.
+    def log(self, revisions: Sequence[str], paths: Sequence[str]) -> list[RawCommit]:
+        """Give the first-parent history of `paths` (one `git log`), newest first.
 
-        Newest first. Merge commits are diffed against their first parent, so a merged branch's
-        changes are attributed to the merge that brought them onto the main line, once. Tagged
-        commits are listed too (with no files when they touch none of `paths`) so releases can
-        be placed. Git runs while the caller does other work (loading the cache).
+        Merge commits are diffed against their first parent, so a merged branch's changes are
+        attributed to the merge that brought them onto the main line, once. Tagged commits are
+        listed too (with no files when they touch none of `paths`) so releases can be placed.
         """
-        finish = start_git(
-            self.toplevel,
+        return parse_log(self.run(
             "-c", "core.quotePath=false", "-c", "log.showSignature=false", "log", "-z", "--raw",
             "--no-abbrev", "-M", "--first-parent", "--diff-merges=first-parent", "--no-color",
             "--no-ext-diff", "--no-textconv", "--simplify-by-decoration",
             "--decorate-refs=refs/tags/", f"--format={LOG_FORMAT}", *revisions,
             "--", *self.pathspecs(*paths),
-        )  # fmt: skip
-        return lambda: parse_log(finish())
+        ))  # fmt: skip
 
     def tags(self) -> list[Tag]:
         """Give every tag that names a commit, with its date."""
@@ -286,30 +283,14 @@ def _send_ids(stream: IO[bytes], blob_ids: Sequence[str]) -> None:
 
 def run_git(cwd: Path, *args: str) -> str:
     """Give the output of `git ARGS` in `cwd`, decoded; GitUnavailable says why it failed."""
-    return start_git(cwd, *args)()
-
-
-def start_git(cwd: Path, *args: str) -> Callable[[], str]:
-    """Start `git ARGS` in `cwd`; the call waits for its output (GitUnavailable if it failed).
-
-    A thread drains git's output as it comes, so git never waits on a full pipe while the
-    caller does other work.
-    """
     process = _popen(cwd, args)
-    outputs: list[tuple[bytes, bytes]] = []
-    drain = threading.Thread(target=lambda: outputs.append(process.communicate()), daemon=True)
-    drain.start()
-
-    def finish() -> str:
-        drain.join()
-        if not outputs:  # reading its output failed: no more to say than that
-            raise GitUnavailable(f"git {args[0]} failed")
-        out, err = outputs[0]
-        if process.returncode != 0:
-            raise GitUnavailable(git_reason(err.decode("utf-8", errors="replace"), args[0]))
-        return out.decode("utf-8", errors="replace")
-
-    return finish
+    try:
+        out, err = process.communicate()
+    except OSError as error:  # reading its output failed: no more to say than that
+        raise GitUnavailable(f"git {args[0]} failed") from error
+    if process.returncode != 0:
+        raise GitUnavailable(git_reason(err.decode("utf-8", errors="replace"), args[0]))
+    return out.decode("utf-8", errors="replace")
 
 
 def _popen(cwd: Path, args: Sequence[str]) -> subprocess.Popen[bytes]:

@@ -39,10 +39,6 @@ from generator.model import ChangelogEntry, Commit, Entity, History, KindSpec
 HISTORY_PATHS = (CONTENT_DIR, SCHEMA_DIR)
 
 
-HistoryFinisher = Callable[[SchemaSet, Mapping[str, str] | None], History]
-"""Finishes a history read begun by `begin_history`, given the schemas and today's titles."""
-
-
 def read_history(
     root: Path,
     schemas: SchemaSet,
@@ -57,48 +53,21 @@ def read_history(
     details; entities no longer present are named by their last title in history. `since`
     limits the changelog to commits after that revision (GitUnavailable if it names none).
     """
-    return begin_history(root, since=since, cache=cache)(schemas, names)
-
-
-def begin_history(root: Path, *, since: str | None = None, cache: bool = True) -> HistoryFinisher:
-    """Start `git log` over the playbook at `root`; the call given back reads the rest.
-
-    Git runs while the caller goes on (a build validates meanwhile): the log is a third of
-    reading a cached history, and it needs neither the schemas nor the content.
-    """
     try:
         repo = open_repository(root)
     except GitUnavailable as reason:
-        return _gives(History(warning=NO_HISTORY.format(reason=reason)))
+        return History(warning=NO_HISTORY.format(reason=reason))
     try:
         head = repo.head()
         if head is None:
-            return _gives(History())  # no commits yet: nothing has happened, not a problem
+            return History()  # no commits yet: nothing has happened, not a problem
         revisions = [f"{repo.resolve(since)}..{head}"] if since is not None else [head]
-        boundary = repo.shallow_boundary()
-        finish_log = repo.log(revisions, HISTORY_PATHS)
+        with collection_paused():
+            return _read(repo, root, schemas, names or {}, revisions, cache)
     except GitUnavailable as reason:
         if since is not None:
             raise
-        return _gives(History(warning=NO_HISTORY.format(reason=reason)))
-
-    def finish(schemas: SchemaSet, names: Mapping[str, str] | None = None) -> History:
-        try:
-            with collection_paused():
-                return _read(repo, root, schemas, names or {}, boundary, finish_log, cache)
-        except GitUnavailable as reason:
-            if since is not None:
-                raise
-            return History(warning=NO_HISTORY.format(reason=reason))
-
-    return finish
-
-
-def _gives(history: History) -> HistoryFinisher:
-    def finish(schemas: SchemaSet, names: Mapping[str, str] | None = None) -> History:
-        return history
-
-    return finish
+        return History(warning=NO_HISTORY.format(reason=reason))
 
 
 def _read(
@@ -106,15 +75,15 @@ def _read(
     root: Path,
     schemas: SchemaSet,
     names: Mapping[str, str],
-    boundary: frozenset[str],
-    finish_log: Callable[[], list[RawCommit]],
+    revisions: list[str],
     use_cache: bool,
 ) -> History:
     kind_schemas = {name: kind.schema for name, kind in schemas.kinds.items()}
     store = HistoryCache(
         repo.git_dir if use_cache else None, fingerprint({**kind_schemas, "": schemas.shared})
     )
-    commits = finish_log()
+    commits = repo.log(revisions, HISTORY_PATHS)
+    boundary = repo.shallow_boundary()
     reader = VersionReader(store, repo.blobs)
     side = _side_finder(repo.prefix, schemas.specs)
     pending = [(commit, _sides(commit, side)) for commit in commits if commit.sha not in boundary]

@@ -31,7 +31,7 @@ from generator.export import export_model
 from generator.history.feed import atom_feed
 from generator.model import Entity, History, Playbook
 from generator.teams import teams_by_handle
-from generator.pipeline import Validation
+from generator.validation import Validation
 from generator.site import forked, paths, sanitize
 from generator.site.context import (
     SiteIndex,
