@@ -7,15 +7,12 @@ in Markdown it is escaped so it can never become a link, an image, emphasis or H
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from generator.history.compare import ORDER, PlaybookDiff
+from generator.markdown_text import literal
 from generator.model import ChangelogEntry, EntityChange, History
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~&])")
-"""Characters that can start markup mid-line; `(` and `!` cannot once `[` is escaped."""
-SPACES = re.compile(r"\s+")
 VERBS = {
     "added": "Added",
     "changed": "Changed",
@@ -25,31 +22,26 @@ VERBS = {
 }
 
 
-def md_text(text: str) -> str:
-    """Give `text` as literal Markdown text: one line, every markup character escaped."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", SPACES.sub(" ", text).strip())
-
-
 def _change_lines(change: EntityChange, verb: bool) -> list[str]:
     where = f"`{change.key}`"
     if change.renamed_from:
         where += f", was `{change.renamed_from}`"
     lead = f"{VERBS.get(change.change, change.change)} " if verb else ""
-    lines = [f"- {lead}**{md_text(change.title)}** ({where})"]
-    lines.extend(f"  - {md_text(detail)}" for detail in change.details)
+    lines = [f"- {lead}**{literal(change.title)}** ({where})"]
+    lines.extend(f"  - {literal(detail)}" for detail in change.details)
     return lines
 
 
 def changelog_markdown(history: History, title: str = "Changelog") -> str:
     """Give the changelog as a Markdown document: releases, then commits, then entity changes."""
-    lines = [f"# {md_text(title)}", ""]
+    lines = [f"# {literal(title)}", ""]
     if history.warning:
-        lines += [f"> **Note:** {md_text(history.warning)}", ""]
+        lines += [f"> **Note:** {literal(history.warning)}", ""]
     if not history.releases:
         lines += ["No changes to the playbook yet.", ""]
     for release in history.releases:
         when = f" ({release.date[:10]})" if release.date else ""
-        lines += [f"## {md_text(release.name)}{when}", ""]
+        lines += [f"## {literal(release.name)}{when}", ""]
         for entry in release.entries:
             lines += _entry_lines(entry)
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -58,9 +50,9 @@ def changelog_markdown(history: History, title: str = "Changelog") -> str:
 def _entry_lines(entry: ChangelogEntry) -> list[str]:
     commit = entry.commit
     lines = [
-        f"### {commit.date[:10]}: {md_text(commit.subject or '(no subject)')}",
+        f"### {commit.date[:10]}: {literal(commit.subject or '(no subject)')}",
         "",
-        f"{md_text(commit.author)}, commit `{commit.sha[:12]}`",
+        f"{literal(commit.author)}, commit `{commit.sha[:12]}`",
         "",
     ]
     for change in entry.changes:

@@ -47,7 +47,7 @@ from generator.site.mermaid import flowchart
 from generator.site.reference import field_docs, shared_field_docs
 from generator.site.review import contacts, review_view, site_health
 from generator.content.yamlquote import yaml_quote
-from generator.site.text import code_span, first_date, plain_inline, table_cell
+from generator.markdown_text import code_span, first_date, literal, table_cell
 
 DEFAULT_SITE_NAME = "Product Operations Playbook"
 PAGE_TEMPLATES = "pages"
@@ -151,11 +151,9 @@ _URL_SAFE = "/:?#&=%@+~!$*,;-._"
 def inline(text: str) -> Markup:
     """Give plain text as inline Markdown showing exactly that text: syntax and HTML escaped.
 
-    Quotes are left alone: generated Markdown never puts plain text inside an HTML attribute.
     Cached: titles, role names and dates are printed on many pages.
     """
-    escaped = plain_inline(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return Markup(escaped)
+    return Markup(literal(text))
 
 
 def html_text(text: Any) -> Markup:

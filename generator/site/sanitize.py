@@ -19,7 +19,8 @@ from __future__ import annotations
 import html
 import re
 
-from generator.checks.html import CodeMap, code_map, in_code, safe_autolink_at
+from generator.checks.code_regions import CodeMap, code_map, in_code
+from generator.checks.html import safe_autolink_at
 from generator.checks.mermaid import diagram_problems, mermaid_fences
 from generator.checks.references import is_unsafe_url
 
