@@ -143,25 +143,43 @@ def serve_site(config: Config, dev_addr: str | None) -> None:
     and the site comes back by itself once they are fixed.
     """
     from generator.site.build import check_built_site
-    from generator.site.preview import serve_preview
-    from generator.site.settings import MKDOCS_FILE, check_theme_folder, source_folders
+    from generator.site.preview import pages_only, serve_preview
+    from generator.site.settings import (
+        MKDOCS_FILE,
+        check_theme_folder,
+        docs_dir,
+        read_mkdocs_yml,
+        source_folders,
+    )
+    from generator.site.write import write_tree
 
-    def rebuild(into: Path, serve_url: str) -> str | None:
+    def rebuild(into: Path, serve_url: str, engine_unchanged: bool) -> str | None:
         site = render_playbook(config, strict=False)
         if not site.rendered:
             return site.problems
         check_theme_folder(config, site.mkdocs)
-        docs = write_docs(config, site)
-        _run_engine(config, site, docs, into, False, serve_url)
+        docs = docs_dir(config, site.mkdocs)
+        changed = write_tree(site.files, docs, config.root, source_folders(config))
+        # MkDocs rebuilds only the pages whose Markdown changed, when nothing else did.
+        dirty = engine_unchanged and pages_only(changed)
+        _run_engine(config, site, docs, into, False, serve_url, dirty)
         check_built_site(into)
         return None
 
-    watched = (*source_folders(config), config.root / MKDOCS_FILE)
-    serve_preview(config.root / MKDOCS_FILE, watched, dev_addr, rebuild)
+    mkdocs_yml = config.root / MKDOCS_FILE
+    watched = (*source_folders(config), mkdocs_yml)
+    engine_inputs = (mkdocs_yml, config.template_dir)
+    serve_preview(read_mkdocs_yml(config.root), watched, engine_inputs, dev_addr, rebuild)
 
 
 def _run_engine(
-    config: Config, site: Site, docs: Path, into: Path, strict: bool, serve_url: str | None = None
+    config: Config,
+    site: Site,
+    docs: Path,
+    into: Path,
+    strict: bool,
+    serve_url: str | None = None,
+    dirty: bool = False,
 ) -> None:
     """Run MkDocs over the written tree, handing its adapter what the pipeline has done."""
     from generator.mkdocs_plugin import PlaybookPlugin
@@ -170,7 +188,7 @@ def _run_engine(
 
     engine = load_engine_config(config.root / MKDOCS_FILE, into, strict, serve_url)
     PlaybookPlugin.hand_over(engine, site, docs.resolve())
-    run_engine(engine, serve_url)
+    run_engine(engine, serve_url, dirty)
 
 
 def diff_revisions(config: Config, base: str, head: str | None = None) -> PlaybookDiff:

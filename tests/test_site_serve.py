@@ -45,7 +45,9 @@ def wait_for(url: str, text: str, seconds: float = 90) -> str:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    """A fixture repository served by `playbook serve` on a free port; give (root, base URL)."""
+    """A fixture repository served by `playbook serve` on a free port; give (root, base URL).
+
+    The server's messages go to `serve.log` beside the repository."""
     repo = make_site_repo(tmp_path / "repo")
     port = free_port()
     exe = shutil.which("playbook")
@@ -82,3 +84,64 @@ def test_serve_shows_the_site_and_rebuilds_when_an_entry_changes(served: tuple[P
         encoding="utf-8",
     )
     wait_for(base + "tools/amplitude/", "Event analytics for products")
+
+
+def builds(repo: Path) -> int:
+    """Count the builds the server has begun so far."""
+    return (repo.parent / "serve.log").read_text(encoding="utf-8").count("Building the playbook")
+
+
+def test_one_save_rebuilds_once(served: tuple[Path, str]) -> None:
+    repo, base = served
+    wait_for(base + "tools/amplitude/", "Product analytics for events")
+    assert builds(repo) == 1
+    tool = repo / "playbook" / "tools" / "amplitude.yml"
+    tool.write_text(
+        tool.read_text(encoding="utf-8").replace("Product analytics", "Saved once"),
+        encoding="utf-8",
+    )
+    wait_for(base + "tools/amplitude/", "Saved once for events")
+    time.sleep(3)  # a rebuild the first one set off (its own output) would have begun by now
+    assert builds(repo) == 2
+
+
+def test_invalid_content_shows_its_problems_in_the_browser_then_recovers(
+    served: tuple[Path, str],
+) -> None:
+    repo, base = served
+    wait_for(base, "</html>")
+    tool = repo / "playbook" / "tools" / "amplitude.yml"
+    good = tool.read_text(encoding="utf-8")
+    tool.write_text(good + "broken: [\n", encoding="utf-8")
+    located = "playbook/tools/amplitude.yml:"
+    for page in ("", "tools/amplitude/", "roles/", "no/such/page/"):
+        shown = wait_for(base + page, "The playbook has problems")
+        assert located in shown and "error[yaml-syntax]" in shown, shown
+        assert "livereload" in shown  # it reloads by itself once the problems are fixed
+    tool.write_text(good, encoding="utf-8")
+    page = wait_for(base + "tools/amplitude/", "Product analytics for events")
+    assert "The playbook has problems" not in page
+
+
+def test_serve_starts_on_invalid_content_and_shows_why(tmp_path: Path) -> None:
+    repo = make_site_repo(tmp_path / "repo")
+    tool = repo / "playbook" / "tools" / "amplitude.yml"
+    good = tool.read_text(encoding="utf-8")
+    tool.write_text(good.replace("title:", "title: [", 1), encoding="utf-8")
+    port = free_port()
+    exe = shutil.which("playbook")
+    command = [exe] if exe else [sys.executable, "-m", "generator"]
+    process = subprocess.Popen(
+        [*command, "--root", str(repo), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        assert "error[yaml-syntax]" in wait_for(base, "The playbook has problems")
+        tool.write_text(good, encoding="utf-8")
+        wait_for(base + "tools/amplitude/", "Product analytics for events")
+    finally:
+        process.terminate()  # as a service manager stops it: the preview folder is removed too
+        assert process.wait(timeout=30) == 0

@@ -23,19 +23,42 @@ def protected(root: Path) -> list[Path]:
     return [root / "playbook", root / "schemas", root / "site_templates"]
 
 
-def write(files: dict[str, str], out: Path, root: Path) -> bool:
+def write(files: dict[str, str], out: Path, root: Path) -> frozenset[str]:
     return write_tree(files, out, root, protected(root))
 
 
 def test_writes_the_tree_and_leaves_an_identical_one_alone(root: Path) -> None:
     out = root / "build" / "docs"
     files = {"index.md": "# Home\n", "roles/pm.md": "# PM\n"}
-    assert write(files, out, root) is True
+    assert write(files, out, root) == {"index.md", "roles/pm.md"}
     assert (out / "roles" / "pm.md").read_text(encoding="utf-8") == "# PM\n"
     assert (out / MARKER).is_file()
     before = (out / "index.md").stat().st_mtime_ns
-    assert write(files, out, root) is False
+    assert write(files, out, root) == frozenset()
     assert (out / "index.md").stat().st_mtime_ns == before
+
+
+def test_a_change_gives_what_changed_and_unchanged_files_keep_their_time(root: Path) -> None:
+    out = root / "build" / "docs"
+    write({"index.md": "# Home\n", "a.md": "a\n", "gone.md": "x\n"}, out, root)
+    kept = (out / "a.md").stat().st_mtime_ns
+    changed = write({"index.md": "# New home\n", "a.md": "a\n", "new.md": "n\n"}, out, root)
+    assert changed == {"index.md", "new.md", "gone.md"}
+    assert (out / "a.md").stat().st_mtime_ns == kept  # a dirty engine build skips it
+    assert (out / "index.md").read_text(encoding="utf-8") == "# New home\n"
+    assert not (out / "gone.md").exists()
+
+
+def test_a_link_planted_in_the_old_tree_is_never_followed(root: Path, tmp_path: Path) -> None:
+    out = root / "build" / "docs"
+    write({"index.md": "same\n"}, out, root)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("same\n", encoding="utf-8")
+    (out / "index.md").unlink()
+    (out / "index.md").symlink_to(secret)
+    assert write({"index.md": "same\n"}, out, root) == {"index.md"}
+    assert not (out / "index.md").is_symlink()
+    assert (out / "index.md").read_text(encoding="utf-8") == "same\n"
 
 
 def test_new_tree_replaces_old_files_entirely(root: Path) -> None:

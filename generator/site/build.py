@@ -46,15 +46,18 @@ def load_engine_config(
     return config
 
 
-def run_engine(config: MkDocsConfig, serve_url: str | None = None) -> None:
-    """Build the site MkDocs' configuration describes; BuildError says why it could not."""
+def run_engine(config: MkDocsConfig, serve_url: str | None = None, dirty: bool = False) -> None:
+    """Build the site MkDocs' configuration describes; BuildError says why it could not.
+
+    `dirty`: into the site already there, rebuilding only pages whose Markdown is newer.
+    """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
     try:
-        config.plugins.on_startup(command="build" if serve_url is None else "serve", dirty=False)
+        config.plugins.on_startup(command="build" if serve_url is None else "serve", dirty=dirty)
         try:
-            build(config, serve_url=serve_url)
+            build(config, serve_url=serve_url, dirty=dirty)
         finally:
             config.plugins.on_shutdown()
     except MkDocsException as error:

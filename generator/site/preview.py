@@ -8,11 +8,14 @@ MkDocs' would stall the browser.
 
 from __future__ import annotations
 
+import contextlib
 import html
+import ipaddress
 import logging
 import shutil
+import signal
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,32 +23,48 @@ from urllib.parse import urlsplit
 from mkdocs.livereload import LiveReloadServer
 
 from generator.errors import ConfigError, PlaybookError
-from generator.site.build import load_engine_config, show_engine_messages
+from generator.printable import visible
+from generator.site.build import show_engine_messages
 
 log = logging.getLogger("mkdocs.plugins.playbook")
+DEFAULT_ADDRESS = "127.0.0.1:8000"
 
-Rebuild = Callable[[Path, str], str | None]
-"""Builds the site into a folder for a served address; gives None, or the problems that
-stopped it."""
+Rebuild = Callable[[Path, str, bool], str | None]
+"""Builds the site into a folder for a served address (only the changed pages, when the third
+argument allows it); gives None, or the problems that stopped it."""
 
 
 class PreviewServer(LiveReloadServer):
     """The live-reloading server, answering pages with the problems while there are some."""
 
-    def __init__(self, rebuild: Rebuild, site_dir: Path, host: str, port: int, mount: str) -> None:
+    def __init__(
+        self,
+        rebuild: Rebuild,
+        site_dir: Path,
+        engine_inputs: Sequence[Path],
+        host: str,
+        port: int,
+        mount: str,
+    ) -> None:
         super().__init__(self.build, host, port, str(site_dir), mount)
-        self.rebuild, self.site_dir = rebuild, site_dir
+        self.rebuild, self.site_dir, self.engine_inputs = rebuild, site_dir, engine_inputs
         self.problems: bytes | None = None
         """The problems page, while the last build stopped on problems."""
+        self.built_with: tuple[tuple[str, int, int], ...] | None = None
+        """The engine's own inputs (settings, theme) as the last complete build saw them."""
         self.error_handler = self._error_page
 
     def build(self) -> None:
         """Build the site, or keep the problems that stopped it to show them."""
         log.info("Building the playbook...")
+        inputs = fingerprint(self.engine_inputs)
         try:
-            problems = self.rebuild(self.site_dir, self.url)
+            # Only the changed pages, unless the engine's own inputs changed since the last
+            # complete build: a new theme or setting touches every page.
+            problems = self.rebuild(self.site_dir, self.url, inputs == self.built_with)
         except PlaybookError as error:  # a broken template, mkdocs.yml or engine run
             problems = f"playbook: error: {error}"
+        self.built_with = inputs if problems is None else None
         self.problems = None if problems is None else problems_page(problems)
         if problems is not None:
             log.error("the playbook has problems; the preview shows them until fixed\n%s", problems)
@@ -66,6 +85,22 @@ class PreviewServer(LiveReloadServer):
     def _error_page(self, code: int) -> bytes | None:
         page = self.site_dir / f"{code}.html"
         return page.read_bytes() if code == 404 and page.is_file() else None
+
+
+def fingerprint(paths: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Give each file under `paths` with its modification time and size, to notice changes."""
+    found: list[tuple[str, int, int]] = []
+    for top in paths:
+        for path in [top, *sorted(top.rglob("*"))] if top.is_dir() else [top]:
+            with contextlib.suppress(OSError):  # gone since it was listed
+                status = path.lstat()
+                found.append((str(path), status.st_mtime_ns, status.st_size))
+    return tuple(found)
+
+
+def pages_only(changed: Iterable[str]) -> bool:
+    """Tell whether only Markdown pages changed, so rebuilding just those pages is enough."""
+    return all(path.endswith(".md") for path in changed)
 
 
 def _is_page(path: str) -> bool:
@@ -90,16 +125,25 @@ def problems_page(problems: str) -> bytes:
 
 
 def serve_preview(
-    mkdocs_yml: Path, watched: Sequence[Path], dev_addr: str | None, rebuild: Rebuild
+    mkdocs: Mapping[str, Any],
+    watched: Sequence[Path],
+    engine_inputs: Sequence[Path],
+    dev_addr: str | None,
+    rebuild: Rebuild,
 ) -> None:
-    """Build into a temporary folder, serve it, and rebuild once per change under `watched`."""
+    """Build into a temporary folder, serve it, and rebuild once per change under `watched`.
+
+    `mkdocs` is mkdocs.yml's values (its address and site_url); `engine_inputs` are what the
+    engine reads besides the Markdown (mkdocs.yml, the theme).
+    """
     show_engine_messages(logging.INFO)
+    host, port = serve_address(dev_addr or mkdocs.get("dev_addr") or DEFAULT_ADDRESS)
+    site_url = mkdocs.get("site_url")
+    mount = urlsplit(site_url if isinstance(site_url, str) else "/").path or "/"
     site_dir = Path(tempfile.mkdtemp(prefix="playbook-preview-"))
+    stopped = signal.signal(signal.SIGTERM, _interrupt)  # a stop, as Ctrl-C: clean up too
     try:
-        engine = load_engine_config(mkdocs_yml, site_dir, False, dev_addr=dev_addr)
-        host, port = engine.dev_addr.host, engine.dev_addr.port
-        mount = urlsplit(engine.site_url or "/").path or "/"
-        server = PreviewServer(rebuild, site_dir, host, port, mount)
+        server = PreviewServer(rebuild, site_dir, engine_inputs, host, port, mount)
         server.build()
         for path in watched:
             if path.exists():
@@ -113,4 +157,23 @@ def serve_preview(
         finally:
             server.shutdown()
     finally:
+        signal.signal(signal.SIGTERM, stopped)
         shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def serve_address(value: object) -> tuple[str, int]:
+    """Give the host and port of an `IP:PORT` address, as MkDocs' dev_addr reads it."""
+    host, _, port = str(value).rpartition(":")
+    try:
+        if host != "localhost":
+            ipaddress.ip_address(host.strip("[]"))
+        number = int(port)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 65535:
+        raise ConfigError(f"dev_addr {visible(str(value))}: give an address as IP:PORT, e.g. 127.0.0.1:8000")
+    return host.strip("[]"), number

@@ -83,43 +83,65 @@ def _made_by_a_build(folder: Path) -> bool:
     return _marker_status(folder) is not None
 
 
-def same_tree(files: Mapping[str, str], folder: Path) -> bool:
-    """Tell whether `folder` already holds exactly these files with these contents."""
+def changed_paths(files: Mapping[str, str], folder: Path) -> frozenset[str]:
+    """Give the paths where `folder` differs from these files: added, changed or gone.
+
+    Every path counts as changed in a folder that is not ours (no marker).
+    """
     if _marker_status(folder) is None:
-        return False
+        return frozenset(files)
     present = {
         p.relative_to(folder).as_posix()
         for p in folder.rglob("*")
         if p.is_file() and p.name != MARKER
     }
-    if present != set(files):
+    changed = {path for path in files if path not in present or not _holds(folder / path, files[path])}
+    return frozenset(changed | (present - set(files)))
+
+
+def _holds(path: Path, text: str) -> bool:
+    try:
+        return stat.S_ISREG(path.lstat().st_mode) and path.read_bytes() == text.encode("utf-8")
+    except OSError:
         return False
-    return all((folder / path).read_bytes() == text.encode("utf-8") for path, text in files.items())
 
 
-def write_tree(files: Mapping[str, str], out: Path, root: Path, protected: Iterable[Path]) -> bool:
-    """Write the tree into `out` atomically; give False when `out` already held exactly it.
+def write_tree(
+    files: Mapping[str, str], out: Path, root: Path, protected: Iterable[Path]
+) -> frozenset[str]:
+    """Write the tree into `out` atomically; give the paths that changed (none: left alone).
 
     The files go into a temporary sibling that is then swapped in, so readers (and a failed
     run) only ever see the old tree or the new one. An identical tree is left alone, so a
-    watching server does not rebuild for nothing.
+    watching server does not rebuild for nothing; an unchanged file is linked into the new
+    tree, not written, so it keeps its modification time and the engine's dirty build skips it.
     """
     check_paths(files)
     target = check_target(out, root, protected)
-    if same_tree(files, target):
-        return False
+    changed = changed_paths(files, target)
+    if not changed:
+        return changed
     staging = staging_folder(target)
     try:
         for path in sorted(files):
             destination = staging / path
             destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(files[path].encode("utf-8"))
+            if path in changed or not _linked(target / path, destination):
+                destination.write_bytes(files[path].encode("utf-8"))
     except BaseException as error:
         discard(staging)
         if isinstance(error, OSError):
             raise cannot_write(error, target) from error
         raise
     swap_in(staging, target)
+    return changed
+
+
+def _linked(source: Path, destination: Path) -> bool:
+    try:
+        os.link(source, destination, follow_symlinks=False)
+    except OSError:  # a file system without hard links: the file is written again
+        return False
     return True
 
 
