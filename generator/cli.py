@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from generator.checks.report import (
+from generator.checks.issue_report import (
     FORMATS,
     format_codequality,
     format_github,
@@ -448,7 +448,7 @@ HISTORY_FORMATS = click.Choice(["md", "json"])
 @click.pass_obj
 def changelog(obj: Ctx, since: str | None, output_format: str) -> None:
     """Print the changelog from git: per commit, which entries changed and how."""
-    from generator.history.report import changelog_json, changelog_markdown
+    from generator.history.history_report import changelog_json, changelog_markdown
     from generator.pipeline import read_history
 
     history = read_history(obj.config(), validated(obj), since=since)  # an unknown --since: 2
@@ -478,7 +478,7 @@ def diff_command(obj: Ctx, base: str, head: str | None, output_format: str) -> N
     Compares the merge base of BASE and HEAD with HEAD, as a pull request does. Without HEAD,
     the working tree is compared: files as they are on disk, committed or not.
     """
-    from generator.history.report import diff_json, diff_markdown
+    from generator.history.history_report import diff_json, diff_markdown
     from generator.pipeline import diff_revisions
 
     result = diff_revisions(obj.config(), base, head)  # no git, an unknown revision: exit 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from generator.checks.report import format_codequality, format_github, format_text, to_dict
+from generator.checks.issue_report import format_codequality, format_github, format_text, to_dict
 from generator.health import HealthReport, report_json
 from generator.review import ReviewState
 

@@ -17,7 +17,7 @@ from mkdocs.config.base import Config as MkDocsBaseConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from generator.checks.report import format_issue
+from generator.checks.issue_report import format_issue
 from generator.config import Config, load_config
 from generator.errors import PlaybookError
 from generator.model import Severity

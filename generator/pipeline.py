@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.checks.report import format_text
+from generator.checks.issue_report import format_text
 from generator.config import Config
 from generator.errors import BuildError, ConfigError
 from generator.model import History
 from generator.validation import Validation, validate_playbook
 
 if TYPE_CHECKING:
-    from generator.history.compare import PlaybookDiff
+    from generator.history.revision_diff import PlaybookDiff
 
 __all__ = [
     "Site",
@@ -195,6 +195,6 @@ def diff_revisions(config: Config, base: str, head: str | None = None) -> Playbo
     """Give what a change does to the playbook: the merge base of `base` and `head` against
     `head`, or against the working tree without `head` (raises GitUnavailable)."""
     from generator.content.schemas import load_schemas
-    from generator.history.compare import compare
+    from generator.history.revision_diff import compare
 
     return compare(config.root, load_schemas(config.schema_dir, config.root), base, head)

@@ -47,7 +47,7 @@ class Scaffold:
     """The front matter or YAML fields the text holds."""
 
 
-class Picks:
+class RankedIds:
     """Existing ids to put in reference fields, most referenced first, so placeholders resolve."""
 
     def __init__(self, playbook: Playbook) -> None:
@@ -108,7 +108,7 @@ def scaffold_entity(
 ) -> Scaffold:
     """Give a new entity whose required fields hold placeholders that pass validation."""
     spec = kind_schema.spec
-    picks = Picks(playbook)
+    picks = RankedIds(playbook)
     fields = required_fields(kind_schema, picks)
     if "title" in fields:
         fields["title"] = title or humanise(entity_id)
@@ -160,13 +160,15 @@ def _properties(kind_schema: KindSchema) -> dict[str, Any]:
     return properties
 
 
-def required_fields(kind_schema: KindSchema, picks: Picks) -> dict[str, Any]:
+def required_fields(kind_schema: KindSchema, picks: RankedIds) -> dict[str, Any]:
     """Give a placeholder for every required field, in the schema's order."""
     schema = kind_schema.schema
     return _required(schema, resolve(schema, schema), picks)
 
 
-def _required(schema: Mapping[str, Any], node: Mapping[str, Any], picks: Picks) -> dict[str, Any]:
+def _required(
+    schema: Mapping[str, Any], node: Mapping[str, Any], picks: RankedIds
+) -> dict[str, Any]:
     """Give a placeholder for each required property of an object node, in the schema's order."""
     required = set(node.get("required", ()))
     return {
@@ -176,7 +178,9 @@ def _required(schema: Mapping[str, Any], node: Mapping[str, Any], picks: Picks) 
     }
 
 
-def placeholder(schema: Mapping[str, Any], node: Mapping[str, Any], name: str, picks: Picks) -> Any:
+def placeholder(
+    schema: Mapping[str, Any], node: Mapping[str, Any], name: str, picks: RankedIds
+) -> Any:
     """Give a value the schema node accepts: an existing id, the first choice, or a TODO text."""
     node = resolve(schema, node)
     target = node.get("x-playbook-ref")
@@ -202,7 +206,7 @@ def placeholder(schema: Mapping[str, Any], node: Mapping[str, Any], name: str, p
 
 
 def _array(
-    schema: Mapping[str, Any], node: Mapping[str, Any], name: str, picks: Picks
+    schema: Mapping[str, Any], node: Mapping[str, Any], name: str, picks: RankedIds
 ) -> list[Any]:
     items = resolve(schema, node.get("items", {}))
     least = int(node.get("minItems", 0))
@@ -218,7 +222,7 @@ def _array(
     return values
 
 
-def satisfy_rules(kind: str, form: str, fields: dict[str, Any], picks: Picks) -> dict[str, Any]:
+def satisfy_rules(kind: str, form: str, fields: dict[str, Any], picks: RankedIds) -> dict[str, Any]:
     """Give the fields adjusted for what the cross-file rules ask beyond the schema.
 
     The schema cannot say that a RACI has one Accountable and at least one Responsible role,

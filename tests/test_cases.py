@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.checks.report import format_text
+from generator.checks.issue_report import format_text
 from generator.config import load_config
 from generator.pipeline import validate_playbook
 
@@ -70,16 +70,16 @@ def test_unreadable_file_is_reported_not_raised(
 ) -> None:
     root = build_case(CASES / "_base", tmp_path / "repo")
     blocked = root / "playbook" / "tools" / "board.yml"
-    from generator import pipeline
+    from generator import validation as stage
 
-    read_regular = pipeline.read_regular
+    read_regular = stage.read_regular
 
     def refuse(path: Path, **options: int) -> bytes:
         if path == blocked:  # root reads any file, so the refusal is made here
             raise PermissionError(13, "Permission denied")
         return read_regular(path, **options)
 
-    monkeypatch.setattr(pipeline, "read_regular", refuse)
+    monkeypatch.setattr(stage, "read_regular", refuse)
     validation = validate_playbook(load_config(root))
     assert [(i.source.path, i.rule) for i in validation.issues] == [
         ("playbook/tools/board.yml", "file-unreadable")

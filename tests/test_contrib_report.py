@@ -11,7 +11,7 @@ from subprocess import CompletedProcess
 
 import pytest
 
-from generator.checks.report import FORMATS, format_codequality, format_github
+from generator.checks.issue_report import FORMATS, format_codequality, format_github
 from generator.model import Issue, Severity, SourceRef
 
 ROOT = Path(__file__).parent.parent

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from generator.checks.report import format_json, format_text
+from generator.checks.issue_report import format_json, format_text
 from generator.config import load_config
 from generator.content import schemas as schema_loader
 from generator.site.scan import scan_site

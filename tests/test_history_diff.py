@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from generator.content.schemas import load_schemas
-from generator.history.diff import (
+from generator.history.field_diff import (
     body_details,
     entity_details,
     placeholders,

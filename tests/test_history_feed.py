@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from generator.history.feed import MAX_ENTRIES, atom_feed
-from generator.history.report import changelog_markdown
+from generator.history.history_report import changelog_markdown
 from generator.model import ChangelogEntry, Commit, EntityChange, History, Release
 
 NS = {"a": "http://www.w3.org/2005/Atom"}

@@ -17,9 +17,9 @@ from generator.config import load_config
 from generator.content.schemas import SchemaSet, load_schemas
 from generator.history import changes as changes_module
 from generator.history.cache import CACHE_DIR, seal, unseal
-from generator.history.compare import compare
 from generator.history.gitlog import GitRepository, open_repository
 from generator.history.reader import read_history
+from generator.history.revision_diff import compare
 from generator.model import ChangelogEntry, History
 from generator.pipeline import validate_playbook
 
@@ -570,9 +570,9 @@ def test_cli_changelog_markdown_escapes_commit_text(
     assert out.startswith("# Changelog\n")
     assert "## Unreleased" in out
     assert "<script>" not in out and "[x](" not in out
-    assert r"Add \<script\>alert(1)\</script\> \[x\](javascript:y) \*now\*" in out
+    assert r"Add &lt;script&gt;alert(1)&lt;/script&gt; \[x\](javascript:y) \*now\*" in out
     assert r"Mallory \*Bold\*" in out
-    assert r"- Added **Analyst \<b\>** (`roles/analyst`)" in out
+    assert r"- Added **Analyst &lt;b&gt;** (`roles/analyst`)" in out
     assert done.stderr == ""
 
 

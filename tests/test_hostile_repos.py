@@ -16,7 +16,12 @@ from subprocess import CompletedProcess
 
 import pytest
 
-from generator.checks.report import format_codequality, format_github, format_json, format_text
+from generator.checks.issue_report import (
+    format_codequality,
+    format_github,
+    format_json,
+    format_text,
+)
 from generator.model import Issue, Severity, SourceRef
 
 ROOT = Path(__file__).parent.parent
@@ -87,10 +92,10 @@ def test_a_pipe_as_a_kind_folder_is_reported_without_blocking(
 def test_a_pipe_swapped_in_after_discovery_is_not_read(
     base_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import pipeline
+    from generator import validation as stage
     from generator.config import load_config
 
-    real_discover = pipeline.discover
+    real_discover = stage.discover
 
     def discover_then_swap(*args: object, **kwargs: object) -> object:
         found = real_discover(*args, **kwargs)  # type: ignore[arg-type]
@@ -99,8 +104,8 @@ def test_a_pipe_swapped_in_after_discovery_is_not_read(
         os.mkfifo(entry)  # the file is now a pipe nobody writes to
         return found
 
-    monkeypatch.setattr(pipeline, "discover", discover_then_swap)
-    validation = pipeline.validate_playbook(load_config(base_repo))
+    monkeypatch.setattr(stage, "discover", discover_then_swap)
+    validation = stage.validate_playbook(load_config(base_repo))
     issues = [i for i in validation.issues if i.source.path == "playbook/tools/board.yml"]
     assert [(i.rule, i.severity) for i in issues] == [("file-type", Severity.ERROR)]
 

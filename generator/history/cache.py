@@ -22,6 +22,7 @@ import json
 import os
 import stat
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,14 @@ def fingerprint(schemas: Mapping[str, Any]) -> str:
     """Give a short id of everything the wording of details depends on."""
     text = json.dumps([FORMAT, schemas], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """A blob's version as the cache remembers it."""
+
+    version: Version | None
+    """None: the blob could not be read as an entity."""
 
 
 class HistoryCache:
@@ -65,20 +74,20 @@ class HistoryCache:
         self._dirty_versions = False
         self._dirty_changes = False
 
-    def version(self, blob_key: str) -> Version | bool | None:
-        """Give the cached version of a blob, None if it was unreadable, False if not cached."""
+    def cached_version(self, blob_key: str) -> Cached | None:
+        """Give what the cache knows of a blob's version (None: nothing, read the blob)."""
         versions = self._load_versions()
         if blob_key not in versions:
-            return False
+            return None
         stored = versions[blob_key]
         if stored is None:
-            return None
+            return Cached(None)  # known to be unreadable
         if not isinstance(stored, dict):
-            return False  # not what we write: read the blob again
+            return None  # not what we write: read the blob again
         fields, body = stored.get("f"), stored.get("b")
         if not isinstance(fields, dict) or not (body is None or isinstance(body, str)):
-            return False
-        return Version(fields, body)
+            return None
+        return Cached(Version(fields, body))
 
     def remember_version(self, blob_key: str, version: Version | None) -> None:
         self._load_versions()[blob_key] = (

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from generator.history.cache import HistoryCache
-from generator.history.diff import (
+from generator.history.field_diff import (
     entity_details,
     is_review,
     placeholders,
@@ -19,7 +19,7 @@ from generator.model import EntityChange
 
 
 @dataclass(frozen=True, slots=True)
-class Side:
+class VersionRef:
     """One side of a change: which entity, and which blob holds it."""
 
     slot: Slot
@@ -48,15 +48,15 @@ class VersionReader:
         """Make bytes known without git (a working-tree file)."""
         self._raw[blob] = raw
 
-    def prefetch(self, sides: Iterable[Side]) -> None:
+    def prefetch(self, sides: Iterable[VersionRef]) -> None:
         """Parse every side not yet known, reading the missing blobs from git in one stream."""
-        wanted: dict[str, list[Side]] = {}
+        wanted: dict[str, list[VersionRef]] = {}
         for side in sides:
             if side.blob_key in self._parsed:
                 continue
-            cached = self.cache.version(side.blob_key)
-            if cached is not False:
-                self._parsed[side.blob_key] = cached if isinstance(cached, Version) else None
+            cached = self.cache.cached_version(side.blob_key)
+            if cached is not None:
+                self._parsed[side.blob_key] = cached.version
             elif side.blob in self._raw:
                 self._parse(side, self._raw[side.blob])
             else:
@@ -69,7 +69,7 @@ class VersionReader:
             for side in sides_of_blob:
                 self._parsed.setdefault(side.blob_key, None)
 
-    def _parse(self, side: Side, raw: bytes | None) -> None:
+    def _parse(self, side: VersionRef, raw: bytes | None) -> None:
         if side.blob_key in self._parsed:
             return
         version = None if raw is None else read_version(side.slot, raw)
@@ -77,12 +77,12 @@ class VersionReader:
         if raw is not None:  # a missing blob (shallow clone) may turn up later: do not remember it
             self.cache.remember_version(side.blob_key, version)
 
-    def version(self, side: Side) -> Version | None:
+    def version(self, side: VersionRef) -> Version | None:
         if side.blob_key not in self._parsed:
             self.prefetch([side])
         return self._parsed.get(side.blob_key)
 
-    def title(self, side: Side) -> str | None:
+    def title(self, side: VersionRef) -> str | None:
         """Give the title of this version (the schema's title, for a schema), cached by blob."""
         if side.blob_key in self.cache.titles:
             return self.cache.titles[side.blob_key]
@@ -92,7 +92,9 @@ class VersionReader:
         return title
 
 
-def needs_reading(old: Side | None, new: Side | None, cache: HistoryCache) -> Iterator[Side]:
+def needs_reading(
+    old: VersionRef | None, new: VersionRef | None, cache: HistoryCache
+) -> Iterator[VersionRef]:
     """Give the sides whose versions must be read to describe this change (none when cached)."""
     for side in (old, new):
         if side is not None and side.blob_key not in cache.titles:
@@ -107,12 +109,15 @@ def needs_reading(old: Side | None, new: Side | None, cache: HistoryCache) -> It
         yield new
 
 
-def pair_key(old: Side, new: Side) -> str:
+def pair_key(old: VersionRef, new: VersionRef) -> str:
     return f"{new.slot.kind}:{old.blob_key}>{new.blob_key}"
 
 
 def describe(
-    old: Side | None, new: Side | None, reader: VersionReader, schemas: Mapping[str, Any]
+    old: VersionRef | None,
+    new: VersionRef | None,
+    reader: VersionReader,
+    schemas: Mapping[str, Any],
 ) -> EntityChange | None:
     """Give what a change does to one entity, with detail templates; None when it changes nothing.
 
@@ -158,7 +163,7 @@ def describe(
 
 
 def _details(
-    old: Side, new: Side, reader: VersionReader, schemas: Mapping[str, Any]
+    old: VersionRef, new: VersionRef, reader: VersionReader, schemas: Mapping[str, Any]
 ) -> tuple[str, ...] | None:
     before, after = reader.version(old), reader.version(new)
     if before is None or after is None:
@@ -170,7 +175,7 @@ def _details(
     )
 
 
-def _title(side: Side, reader: VersionReader) -> str:
+def _title(side: VersionRef, reader: VersionReader) -> str:
     title = reader.title(side)
     if side.slot.kind == SCHEMA_KIND:
         return f"{title or side.slot.id} schema"

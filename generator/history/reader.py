@@ -24,7 +24,7 @@ from generator.content.schemas import SchemaSet
 from generator.gcpause import collection_paused
 from generator.history.cache import HistoryCache, fingerprint
 from generator.history.changelog import entity_histories, group_releases
-from generator.history.changes import Side, VersionReader, describe, needs_reading, rendered
+from generator.history.changes import VersionReader, VersionRef, describe, needs_reading, rendered
 from generator.history.gitlog import (
     NO_HISTORY,
     SHALLOW,
@@ -118,12 +118,14 @@ def _read(
     )
 
 
-SideFinder = Callable[[str | None, str | None], Side | None]
+VersionRefFinder = Callable[[str | None, str | None], VersionRef | None]
 
 
-def _sides(commit: RawCommit, side: SideFinder) -> list[tuple[Side | None, Side | None]]:
+def _sides(
+    commit: RawCommit, side: VersionRefFinder
+) -> list[tuple[VersionRef | None, VersionRef | None]]:
     """Give (before, after) for each entity the commit touched; a form switch is one change."""
-    pairs: list[tuple[Side | None, Side | None]] = []
+    pairs: list[tuple[VersionRef | None, VersionRef | None]] = []
     for change in commit.files:
         old = side(change.old_path, change.old_blob)
         new = side(change.new_path, change.new_blob)
@@ -135,7 +137,7 @@ def _sides(commit: RawCommit, side: SideFinder) -> list[tuple[Side | None, Side 
     switched = {
         old.slot.key: old for old, new in pairs if old and not new and old.slot.key in added
     }
-    merged: list[tuple[Side | None, Side | None]] = []
+    merged: list[tuple[VersionRef | None, VersionRef | None]] = []
     for old, new in pairs:
         if old and not new and old.slot.key in switched:
             continue
@@ -147,18 +149,18 @@ def _sides(commit: RawCommit, side: SideFinder) -> list[tuple[Side | None, Side 
     return merged
 
 
-def _side_finder(prefix: str, kinds: Mapping[str, KindSpec]) -> SideFinder:
+def _side_finder(prefix: str, kinds: Mapping[str, KindSpec]) -> VersionRefFinder:
     """Give a function from (path in git, blob) to the entity side it holds, remembering paths."""
     slots: dict[str, Slot | None] = {}
 
-    def side(path: str | None, blob: str | None) -> Side | None:
+    def side(path: str | None, blob: str | None) -> VersionRef | None:
         if path is None or blob is None:
             return None
         if path not in slots:
             inside = path.startswith(prefix)
             slots[path] = slot_of(path[len(prefix) :], kinds) if inside else None
         slot = slots[path]
-        return Side(slot, blob) if slot else None
+        return VersionRef(slot, blob) if slot else None
 
     return side
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.history.compare import ORDER, PlaybookDiff
+from generator.history.revision_diff import ORDER, PlaybookDiff
 from generator.markdown_text import literal
 from generator.model import ChangelogEntry, EntityChange, History
 

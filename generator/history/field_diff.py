@@ -39,7 +39,7 @@ MISSING: Any = _Missing()
 Schema = Mapping[str, Any]
 
 
-def lit(text: str) -> str:
+def escape_braces(text: str) -> str:
     """Give `text` safe to embed in a detail template (braces doubled)."""
     return text.replace("{", "{{").replace("}", "}}")
 
@@ -79,8 +79,8 @@ def review_detail(old_fields: Mapping[str, Any], new_fields: Mapping[str, Any]) 
     day, by = new_fields.get("last_reviewed"), new_fields.get("reviewed_by")
     if not isinstance(day, str) or day == old_fields.get("last_reviewed"):
         return None
-    who = f"by {lit(by)} " if isinstance(by, str) and by.split() == [by] else ""
-    detail = f"Reviewed {who}on {lit(day)}"
+    who = f"by {escape_braces(by)} " if isinstance(by, str) and by.split() == [by] else ""
+    detail = f"Reviewed {who}on {escape_braces(day)}"
     return detail if REVIEW_DETAIL.match(detail) else None
 
 
@@ -129,7 +129,9 @@ def label_of(key: str, node: Mapping[str, Any], schema: Schema) -> str:
     """Give a field's name for readers: its schema title, else the key in words."""
     title = resolve(schema, node).get("title") if node else None
     return (
-        lit(title) if isinstance(title, str) and title else lit(key.replace("_", " ").capitalize())
+        escape_braces(title)
+        if isinstance(title, str) and title
+        else escape_braces(key.replace("_", " ").capitalize())
     )
 
 
@@ -198,13 +200,13 @@ def _diff_scalar(
 ) -> None:
     long = not always_show and (_is_long(old, node) or _is_long(new, node))
     if old is MISSING:
-        out.append(f"{label} added" if long else f"{label} set to {show(new, node)}")
+        out.append(f"{label} added" if long else f"{label} set to {as_detail(new, node)}")
     elif new is MISSING:
-        out.append(f"{label} removed" if long else f"{label} removed (was {show(old, node)})")
+        out.append(f"{label} removed" if long else f"{label} removed (was {as_detail(old, node)})")
     elif long:
         out.append(f"{label} reworded")
     else:
-        out.append(f"{label}: {show(old, node)} {ARROW} {show(new, node)}")
+        out.append(f"{label}: {as_detail(old, node)} {ARROW} {as_detail(new, node)}")
 
 
 def _is_long(value: Any, node: Mapping[str, Any]) -> bool:
@@ -217,7 +219,7 @@ def _is_long(value: Any, node: Mapping[str, Any]) -> bool:
     )
 
 
-def show(value: Any, node: Mapping[str, Any]) -> str:
+def as_detail(value: Any, node: Mapping[str, Any]) -> str:
     """Give a value as a detail shows it: references as placeholders, phrases quoted."""
     target = node.get("x-playbook-ref")
     if isinstance(value, str) and isinstance(target, str):
@@ -231,9 +233,9 @@ def show(value: Any, node: Mapping[str, Any]) -> str:
     if isinstance(value, str):
         text = _truncate(" ".join(value.split()))
         if "enum" in node or (text and " " not in text and '"' not in text):
-            return lit(text)
-        return '"' + lit(text) + '"'
-    return lit(_truncate(json.dumps(value, ensure_ascii=False, sort_keys=True)))
+            return escape_braces(text)
+        return '"' + escape_braces(text) + '"'
+    return escape_braces(_truncate(json.dumps(value, ensure_ascii=False, sort_keys=True)))
 
 
 REF_VALUE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)?\Z")
@@ -242,9 +244,9 @@ REF_VALUE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)?\
 def reference(target: str, value: str) -> str:
     """Give a placeholder for a reference to `value` (an id, or `kind/id` when `target` is `*`)."""
     if not REF_VALUE.match(value):
-        return lit(value)
+        return escape_braces(value)
     if target == "*":
-        return "{" + value + "}" if "/" in value else lit(value)
+        return "{" + value + "}" if "/" in value else escape_braces(value)
     return "{" + f"{target}/{value}" + "}"
 
 
@@ -284,7 +286,7 @@ def _diff_mapping(
     key_ref = names.get("x-playbook-ref")
 
     def key_text(key: str) -> str:
-        return reference(key_ref, key) if isinstance(key_ref, str) else show(key, {})
+        return reference(key_ref, key) if isinstance(key_ref, str) else as_detail(key, {})
 
     for key in [*old, *(k for k in new if k not in old)]:
         before, after = old.get(key, MISSING), new.get(key, MISSING)
@@ -293,13 +295,12 @@ def _diff_mapping(
         if isinstance(before, dict | list) or isinstance(after, dict | list):
             diff_value(out, f"{label} {key_text(key)}", before, after, values, schema)
         elif before is MISSING:
-            out.append(f"{label}: {key_text(key)} added as {show(after, values)}")
+            out.append(f"{label}: {key_text(key)} added as {as_detail(after, values)}")
         elif after is MISSING:
-            out.append(f"{label}: {key_text(key)} removed (was {show(before, values)})")
+            out.append(f"{label}: {key_text(key)} removed (was {as_detail(before, values)})")
         else:
-            out.append(
-                f"{label}: {key_text(key)} {show(before, values)} {ARROW} {show(after, values)}"
-            )
+            was, now = as_detail(before, values), as_detail(after, values)
+            out.append(f"{label}: {key_text(key)} {was} {ARROW} {now}")
 
 
 def _diff_scalars(
@@ -322,9 +323,9 @@ def _diff_scalars(
     added_items = [v for v in new if _take(added, v)]
     removed_items = [v for v in old if _take(removed, v)]
     if added_items:
-        out.append(f"{label}: {', '.join(show(v, items) for v in added_items)} added")
+        out.append(f"{label}: {', '.join(as_detail(v, items) for v in added_items)} added")
     if removed_items:
-        out.append(f"{label}: {', '.join(show(v, items) for v in removed_items)} removed")
+        out.append(f"{label}: {', '.join(as_detail(v, items) for v in removed_items)} removed")
 
 
 def _hashable(value: Any) -> Any:
@@ -373,15 +374,18 @@ def _diff_objects(
 
     def name(position: int, item: Any) -> str:
         value = item.get(key) if key and isinstance(item, dict) else None
-        named = f' "{lit(_truncate(" ".join(value.split())))}"' if isinstance(value, str) else ""
+        named = (
+            f' "{escape_braces(_truncate(" ".join(value.split())))}"'
+            if isinstance(value, str)
+            else ""
+        )
         return f"{one} {position + 1}{named}"
 
     def compare(i: int, j: int) -> None:
         a, b = old[i], new[j]
         if key and isinstance(a, dict) and isinstance(b, dict) and a.get(key) != b.get(key):
-            out.append(
-                f"{one} {j + 1} renamed {show(a.get(key), {})} {ARROW} {show(b.get(key), {})}"
-            )
+            was, now = as_detail(a.get(key), {}), as_detail(b.get(key), {})
+            out.append(f"{one} {j + 1} renamed {was} {ARROW} {now}")
             a = {**a, key: b.get(key)}
         diff_value(out, name(j, b), a, b, items, schema)
 
@@ -477,7 +481,7 @@ def _keyed(found: list[tuple[str | None, str]]) -> dict[SectionKey, str]:
 
 def _quoted(key: SectionKey) -> str:
     title, _ = key
-    return f'"{lit(_truncate(title))}"' if title is not None else INTRODUCTION.lower()
+    return f'"{escape_braces(_truncate(title))}"' if title is not None else INTRODUCTION.lower()
 
 
 def _section(key: SectionKey) -> str:
@@ -528,4 +532,8 @@ def _required(document: Mapping[str, Any]) -> set[str]:
 
 def _field(key: str, node: Any) -> str:
     title = node.get("title") if isinstance(node, dict) else None
-    return f'"{lit(title)}"' if isinstance(title, str) and title else f'"{lit(key)}"'
+    return (
+        f'"{escape_braces(title)}"'
+        if isinstance(title, str) and title
+        else f'"{escape_braces(key)}"'
+    )

@@ -20,7 +20,7 @@ from generator.content.load import git_blob_id
 from generator.content.schemas import SchemaSet
 from generator.files import read_regular
 from generator.history.cache import HistoryCache, fingerprint
-from generator.history.changes import Side, VersionReader, describe, referenced, rendered
+from generator.history.changes import VersionReader, VersionRef, describe, referenced, rendered
 from generator.history.gitlog import GitRepository, open_repository
 from generator.history.versions import Version, slot_of
 from generator.model import EntityChange, KindSpec
@@ -86,18 +86,18 @@ def compare(root: Path, schemas: SchemaSet, base: str, head: str | None) -> Play
 ORDER = ("added", "changed", "reviewed", "renamed", "removed")
 
 
-def _tree(repo: GitRepository, commit: str, kinds: Mapping[str, KindSpec]) -> dict[str, Side]:
-    sides: dict[str, Side] = {}
+def _tree(repo: GitRepository, commit: str, kinds: Mapping[str, KindSpec]) -> dict[str, VersionRef]:
+    sides: dict[str, VersionRef] = {}
     for path, blob in repo.tree(commit, (CONTENT_DIR, SCHEMA_DIR)).items():
         if not path.startswith(repo.prefix):
             continue
         slot = slot_of(path[len(repo.prefix) :], kinds)
         if slot is not None:
-            sides[slot.key] = Side(slot, blob)
+            sides[slot.key] = VersionRef(slot, blob)
     return sides
 
 
-def _working_tree(root: Path, kinds: Mapping[str, KindSpec]) -> Iterator[tuple[Side, bytes]]:
+def _working_tree(root: Path, kinds: Mapping[str, KindSpec]) -> Iterator[tuple[VersionRef, bytes]]:
     """Give the entity and schema files on disk, as validation finds them, with their bytes."""
     schemas = [p for p in sorted((root / SCHEMA_DIR).glob("*.schema.json")) if p.is_file()]
     entities, _ = discover(root / CONTENT_DIR, root, kinds)  # what it refuses, validate reports
@@ -111,12 +111,12 @@ def _working_tree(root: Path, kinds: Mapping[str, KindSpec]) -> Iterator[tuple[S
             raw = read_regular(path)
         except OSError:  # gone, or a pipe swapped in: validation reports it
             continue
-        yield Side(slot, git_blob_id(raw)), raw
+        yield VersionRef(slot, git_blob_id(raw)), raw
 
 
 def _pairs(
-    before: dict[str, Side], after: dict[str, Side], reader: VersionReader
-) -> Iterator[tuple[Side | None, Side | None]]:
+    before: dict[str, VersionRef], after: dict[str, VersionRef], reader: VersionReader
+) -> Iterator[tuple[VersionRef | None, VersionRef | None]]:
     """Give (old, new) per entity; a removed and an added file alike enough are one rename."""
     for key in sorted(before.keys() & after.keys()):
         if before[key] != after[key]:
@@ -131,13 +131,13 @@ def _pairs(
 
 
 def _renames(
-    removed: list[Side], added: list[Side], reader: VersionReader
-) -> list[tuple[Side, Side]]:
+    removed: list[VersionRef], added: list[VersionRef], reader: VersionReader
+) -> list[tuple[VersionRef, VersionRef]]:
     """Pair removed and added entities: same bytes first, then the most alike of the same kind."""
-    by_blob: dict[str, Side] = {}
+    by_blob: dict[str, VersionRef] = {}
     for side in added:
         by_blob.setdefault(side.blob, side)
-    pairs: list[tuple[Side, Side]] = []
+    pairs: list[tuple[VersionRef, VersionRef]] = []
     for old in removed:
         new = by_blob.pop(old.blob, None)
         if new is not None:
@@ -187,7 +187,7 @@ def _lines(version: Version | None) -> list[str] | None:
 
 
 def _namer(
-    before: dict[str, Side], after: dict[str, Side], reader: VersionReader
+    before: dict[str, VersionRef], after: dict[str, VersionRef], reader: VersionReader
 ) -> Callable[[str], str]:
     """Give `kind/id` -> title on the new side (else the old side), read only when asked for."""
 
