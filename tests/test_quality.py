@@ -1,7 +1,8 @@
-"""The project checks itself: ruff (lint and format) and strict mypy run as part of the tests."""
+"""The project checks itself: ruff (lint and format), strict mypy and its layering."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -28,3 +29,31 @@ def test_ruff_format() -> None:
 def test_mypy_strict() -> None:
     result = run(sys.executable, "-m", "mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+STAGES = ("content", "checks", "history", "site")
+UPPER = frozenset({"generator.pipeline", "generator.cli", "generator.mkdocs_plugin"})
+
+
+def imported(path: Path) -> set[str]:
+    """Give every module a file imports, at the top or inside a function."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_stages_never_import_the_layers_above_them() -> None:
+    reaching_up = {
+        path.relative_to(ROOT).as_posix(): sorted(imported(path) & UPPER)
+        for stage in STAGES
+        for path in (ROOT / "generator" / stage).rglob("*.py")
+        if imported(path) & UPPER
+    }
+    assert not reaching_up
+    assert "generator.pipeline" in imported(ROOT / "generator" / "mkdocs_plugin.py")  # it can fail
+
