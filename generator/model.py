@@ -15,6 +15,11 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+def entity_key(kind: str, entity_id: str) -> str:
+    """Give the `kind/id` that names an entity across kinds."""
+    return f"{kind}/{entity_id}"
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class SourceRef:
     """A place in the repository."""
@@ -88,7 +93,7 @@ class Reference:
         """The `kind/id` the reference points at."""
         if self.kind == "file":
             return self.target.rsplit(".", 1)[0]
-        return self.target if self.kind == "*" else f"{self.kind}/{self.target}"
+        return self.target if self.kind == "*" else entity_key(self.kind, self.target)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +114,7 @@ class Entity:
     @property
     def key(self) -> str:
         """The `kind/id` that names this entity across kinds."""
-        return f"{self.kind}/{self.id}"
+        return entity_key(self.kind, self.id)
 
     @property
     def title(self) -> str:

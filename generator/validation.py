@@ -31,7 +31,7 @@ from generator.content.schemas import SchemaSet, load_schemas
 from generator.errors import ConfigError
 from generator.files import FileTooLarge, NotRegularFile, read_regular
 from generator.gcpause import collection_paused
-from generator.model import Entity, Issue, Playbook, Reference, Severity, SourceRef
+from generator.model import Entity, Issue, Playbook, Reference, Severity, SourceRef, entity_key
 
 OWN_RULES = frozenset(
     {"id-duplicate", "link-unsafe", "file-type", "file-too-large", "file-unreadable"}
@@ -84,7 +84,6 @@ def validate_playbook(config: Config) -> Validation:
         issues.extend(link_issues)
         context = Context(
             locate=_locator(files),
-            files={k: f.rel for k, f in files.items()},
             unreadable=unreadable,
         )
         issues.extend(run_rules(playbook, context, config.disable))
@@ -119,7 +118,7 @@ def read_entries(
     files: dict[str, LoadedFile] = {}
     unreadable: dict[str, str] = {}
     for candidate in candidates:
-        key = f"{candidate.kind}/{candidate.stem}"
+        key = entity_key(candidate.kind, candidate.stem)
         try:
             # Read afresh, never blocking: the file may have been swapped for a pipe, or grown,
             # since discovery listed it.

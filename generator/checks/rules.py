@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from generator.checks.references import commonmark_parser
 from generator.checks.suggest import did_you_mean
-from generator.model import Entity, Issue, Playbook, Reference, Severity, SourceRef
+from generator.model import Entity, Issue, Playbook, Reference, Severity, SourceRef, entity_key
 from generator.review import parse_date
 from generator.teams import TEAMS, team_named, teams_by_handle
 
@@ -22,8 +22,6 @@ class Context:
     """What rules may look at besides the playbook itself."""
 
     locate: Locator
-    files: Mapping[str, str]
-    """Source file of each entity, `kind/id` -> path relative to the repository root."""
     unreadable: Mapping[str, str] = field(default_factory=dict)
     """Files that exist but could not be read (already reported): `kind/id` -> path.
     References to them are not reported again."""
@@ -59,7 +57,7 @@ def references_resolve(pb: Playbook, ctx: Context) -> Iterator[Issue]:
                 continue
         else:
             kind, entity_id = ref.kind, ref.target
-        if pb.get(kind, entity_id) is None and f"{kind}/{entity_id}" not in ctx.unreadable:
+        if pb.get(kind, entity_id) is None and entity_key(kind, entity_id) not in ctx.unreadable:
             singular = pb.kinds[kind].singular.lower() if kind in pb.kinds else kind
             yield _error(
                 _at(ctx, ref),
@@ -68,7 +66,7 @@ def references_resolve(pb: Playbook, ctx: Context) -> Iterator[Issue]:
                 + did_you_mean(entity_id, pb.entities.get(kind, {})),
                 f"use the file name (without extension) of an entry in playbook/{kind}/",
             )
-        elif f"{kind}/{entity_id}" == ref.origin:
+        elif entity_key(kind, entity_id) == ref.origin:
             yield Issue(
                 _at(ctx, ref),
                 Severity.WARNING,
@@ -80,7 +78,7 @@ def references_resolve(pb: Playbook, ctx: Context) -> Iterator[Issue]:
 
 def links_resolve(pb: Playbook, ctx: Context) -> Iterator[Issue]:
     """A Markdown link points at a playbook file that does not exist."""
-    every = {**ctx.files, **ctx.unreadable}
+    every = {**{e.key: e.source.path for e in pb}, **ctx.unreadable}
     existing = {path.removeprefix("playbook/"): key for key, path in every.items()}
     for ref in pb.references:
         if ref.kind != "file" or ref.target in existing:

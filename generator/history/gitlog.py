@@ -79,44 +79,48 @@ NULL_BLOB = "0" * 40
 def parse_log(output: str) -> list[RawCommit]:
     """Give the commits of `git log -z --raw --format=LOG_FORMAT` output, in its order."""
     commits: list[RawCommit] = []
-    header: list[str] | None = None
+    header: str | None = None
     files: list[FileChange] = []
     tokens = iter(output.split("\0"))
-
-    def flush() -> None:
-        if header is not None:
-            sha, author, date, refs, subject = header
-            tags = tuple(r.removeprefix("tag: ") for r in refs.split(", ") if r.startswith("tag: "))
-            commits.append(RawCommit(sha, author, date, subject, tuple(files), tags))
-
     for token in tokens:
         token = token.lstrip("\n")
         if token.startswith("\x1e"):
-            flush()
-            header = [*token[1:].split("\x1f", 4), "", "", "", ""][:5]
-            files = []
+            if header is not None:
+                commits.append(_raw_commit(header, files))
+            header, files = token[1:], []
         elif token.startswith(":"):
-            # `:old_mode new_mode old_blob new_blob STATUS`, then one path (two for a rename).
-            parts = token[1:].split()
-            if len(parts) < 5:
-                continue
-            status = parts[4][:1]
-            first = next(tokens, "")
-            second = next(tokens, "") if status in ("R", "C") else None
-            old_blob = None if parts[2] == NULL_BLOB else parts[2]
-            new_blob = None if parts[3] == NULL_BLOB else parts[3]
-            if status == "C":  # a copy leaves the source in place: only the copy is new
-                files.append(FileChange(None, second, None, new_blob))
-            elif status == "R":
-                files.append(FileChange(first, second, old_blob, new_blob))
-            elif status == "A":
-                files.append(FileChange(None, first, None, new_blob))
-            elif status == "D":
-                files.append(FileChange(first, None, old_blob, None))
-            else:  # M, or T (type change)
-                files.append(FileChange(first, first, old_blob, new_blob))
-    flush()
+            change = _file_change(token[1:].split(), tokens)
+            if change is not None:
+                files.append(change)
+    if header is not None:
+        commits.append(_raw_commit(header, files))
     return commits
+
+
+def _raw_commit(header: str, files: list[FileChange]) -> RawCommit:
+    sha, author, date, refs, subject = [*header.split("\x1f", 4), "", "", "", ""][:5]
+    tags = tuple(r.removeprefix("tag: ") for r in refs.split(", ") if r.startswith("tag: "))
+    return RawCommit(sha, author, date, subject, tuple(files), tags)
+
+
+def _file_change(parts: list[str], tokens: Iterator[str]) -> FileChange | None:
+    """Read `old_mode new_mode old_blob new_blob STATUS`, then its path (two for R and C)."""
+    if len(parts) < 5:
+        return None
+    status = parts[4][:1]
+    first = next(tokens, "")
+    second = next(tokens, "") if status in ("R", "C") else None
+    old_blob = None if parts[2] == NULL_BLOB else parts[2]
+    new_blob = None if parts[3] == NULL_BLOB else parts[3]
+    if status == "C":  # a copy leaves the source in place: only the copy is new
+        return FileChange(None, second, None, new_blob)
+    if status == "R":
+        return FileChange(first, second, old_blob, new_blob)
+    if status == "A":
+        return FileChange(None, first, None, new_blob)
+    if status == "D":
+        return FileChange(first, None, old_blob, None)
+    return FileChange(first, first, old_blob, new_blob)  # M, or T (a type change)
 
 
 def parse_tags(output: str) -> list[Tag]:

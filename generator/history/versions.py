@@ -11,7 +11,7 @@ from typing import Any
 from generator.config import CONTENT_DIR, SCHEMA_DIR
 from generator.content.discover import Candidate
 from generator.content.load import is_valid_id, load_file
-from generator.model import KindSpec
+from generator.model import KindSpec, entity_key
 
 SCHEMA_KIND = "schemas"
 """Pseudo-kind under which changes to `schemas/<kind>.schema.json` are reported."""
@@ -29,7 +29,7 @@ class Slot:
 
     @property
     def key(self) -> str:
-        return f"{self.kind}/{self.id}"
+        return entity_key(self.kind, self.id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from generator.errors import ConfigError
 from generator.files import read_regular
 from generator.export import export_model
 from generator.history.feed import atom_feed
-from generator.model import Entity, History, Playbook
+from generator.model import Entity, History, Playbook, entity_key
 from generator.teams import teams_by_handle
 from generator.validation import Validation
 from generator.site import forked, paths, sanitize
@@ -129,7 +129,7 @@ class PageTools:
 
     def ref(self, ref_kind: str | None, value: str) -> Markup:
         """Give a link for a reference field's value: an `id`, or a `kind/id` if any kind goes."""
-        return self.link(value if ref_kind in (None, "*") else f"{ref_kind}/{value}")
+        return self.link(value if ref_kind in (None, "*") else entity_key(ref_kind, value))
 
     def external(self, url: str) -> Markup:
         """Give an https address as a link to itself; anything else as plain text."""
