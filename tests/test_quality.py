@@ -56,4 +56,3 @@ def test_stages_never_import_the_layers_above_them() -> None:
     }
     assert not reaching_up
     assert "generator.pipeline" in imported(ROOT / "generator" / "mkdocs_plugin.py")  # it can fail
-
