@@ -10,6 +10,7 @@ by the functions that need them, so validating loads none of them.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,8 +163,9 @@ def serve_site(config: Config, dev_addr: str | None) -> None:
         changed = write_tree(site.files, docs, config.root, source_folders(config))
         # MkDocs rebuilds only the pages whose Markdown changed, when nothing else did.
         dirty = engine_unchanged and pages_only(changed)
+        started = time.time() - 2  # file systems that keep whole seconds round down
         _run_engine(config, site, docs, into, False, serve_url, dirty)
-        check_built_site(into)
+        check_built_site(into, since=started if dirty else None)  # the rest was checked before
         return None
 
     mkdocs_yml = config.root / MKDOCS_FILE

@@ -306,3 +306,14 @@ def test_validation_and_render_do_not_load_the_site_engine(built: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_scan_since_a_time_reads_only_the_pages_written_since(tmp_path: Path) -> None:
+    from generator.site.scan import scan_site
+
+    bad = "<html><body><script>alert(1)</script></body></html>"
+    (tmp_path / "old.html").write_text(bad, encoding="utf-8")
+    os.utime(tmp_path / "old.html", (1_000_000_000, 1_000_000_000))
+    (tmp_path / "new.html").write_text(bad, encoding="utf-8")
+    assert {f.path for f in scan_site(tmp_path)} == {"old.html", "new.html"}
+    assert {f.path for f in scan_site(tmp_path, since=1_500_000_000)} == {"new.html"}

@@ -64,13 +64,14 @@ def run_engine(config: MkDocsConfig, serve_url: str | None = None, dirty: bool =
         raise BuildError(f"the site engine failed: {error.format_message()}") from error
 
 
-def check_built_site(folder: Path) -> None:
+def check_built_site(folder: Path, since: float | None = None) -> None:
     """Refuse a finished site that could run script or load what is not the site's own.
 
     Whatever reached the pages (content, mkdocs.yml, the theme's custom_dir), the scan is the
-    last line of defence; the build fails and the previous site stays.
+    last line of defence; the build fails and the previous site stays. With `since`, only the
+    pages written since then.
     """
-    findings = scan_site(folder)
+    findings = scan_site(folder, since)
     if findings:
         shown = "; ".join(str(finding) for finding in findings[:5])
         more = f" (and {len(findings) - 5} more)" if len(findings) > 5 else ""

@@ -1,4 +1,5 @@
-"""Page templates read as FileSystemLoader does, but only from ordinary files, never via links."""
+"""Page templates read as FileSystemLoader does, but only from ordinary files, never via links;
+compiled once per process."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from jinja2 import BaseLoader, Environment, TemplateNotFound
+from jinja2 import BaseLoader, BytecodeCache, Environment, TemplateNotFound
+from jinja2.bccache import Bucket
 from jinja2.loaders import split_template_path
 
 from generator.errors import ConfigError
@@ -43,3 +45,22 @@ class RegularFileLoader(BaseLoader):
                 return False
 
         return source, str(path), uptodate
+
+
+class CompiledTemplates(BytecodeCache):
+    """Compiled page templates, kept for the life of the process: a preview renders the site
+    on every save. Jinja checks each against its source's checksum before using it."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = CompiledTemplates()
+

@@ -42,7 +42,7 @@ from generator.site.context import (
     raci_table,
 )
 from generator.site.links import rewrite_links
-from generator.site.loader import RegularFileLoader
+from generator.site.loader import COMPILED, RegularFileLoader
 from generator.site.mermaid import flowchart
 from generator.site.reference import field_docs, shared_field_docs
 from generator.site.review import contacts, review_view, site_health
@@ -187,6 +187,7 @@ def template_environment(template_dir: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=COMPILED,
     )
     env.filters["yaml"] = lambda text: Markup(yaml_quote(str(text)))
     env.filters["cell"] = lambda markdown: Markup(table_cell(str(markdown)))

@@ -49,12 +49,17 @@ class Finding:
         return f"{self.path}:{self.line}:{self.column}: {self.kind}: {self.detail}"
 
 
-def scan_site(site_dir: Path) -> list[Finding]:
-    """Give every finding in the HTML pages under `site_dir`, in path order.
+def scan_site(site_dir: Path, since: float | None = None) -> list[Finding]:
+    """Give every finding in the HTML pages under `site_dir` (written at `since` or later, if
+    given: a preview rebuilds a few pages of a site scanned before), in path order.
 
-    Pages are scanned on every core (forked workers): every build scans its whole site.
+    Pages are scanned on every core (forked workers).
     """
-    pages = [page for page in sorted(site_dir.rglob("*.htm*")) if page.is_file()]
+    pages = [
+        page
+        for page in sorted(site_dir.rglob("*.htm*"))
+        if page.is_file() and (since is None or page.stat().st_mtime >= since)
+    ]
     tasks = [functools.partial(_page_report, page, site_dir) for page in pages]
     return [Finding(*fields) for report in run_all(tasks) for fields in json.loads(report)]
 
