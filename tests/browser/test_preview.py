@@ -1,0 +1,115 @@
+"""`playbook serve` in a browser: a saved change reloads the page; invalid content shows its
+located problems in the page, which comes back by itself once they are fixed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sitekit import ROOT, make_site_repo
+
+sys.path.insert(0, str(ROOT))  # benchmarks/ is a folder of the repository, not an installed package
+
+from benchmarks.probe import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT_MS = 120_000
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5):
+            return True
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A small playbook served by `playbook serve`; give (root, base URL) once it answers."""
+    if not Path(CHROMIUM).is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium is not installed at {CHROMIUM} (CI=true)")
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    repo = make_site_repo(tmp_path / "repo")
+    port = _free_port()
+    exe = shutil.which("playbook")
+    command = [exe] if exe else [sys.executable, "-m", "generator"]
+    process = subprocess.Popen(
+        [*command, "--root", str(repo), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while not _answers(base):
+            assert process.poll() is None, "playbook serve stopped"
+            assert time.monotonic() < deadline, "playbook serve never answered"
+            time.sleep(0.3)
+        yield repo, base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture
+def page(preview: tuple[Path, str]) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page(viewport={"width": 1366, "height": 900})
+        finally:
+            browser.close()
+
+
+def _shows(page: Any, text: str) -> None:
+    page.wait_for_function(
+        "text => document.body && document.body.innerText.includes(text)",
+        arg=text,
+        timeout=TIMEOUT_MS,
+        polling=200,
+    )
+
+
+def test_the_open_page_follows_saves_problems_and_their_fix(
+    preview: tuple[Path, str], page: Any
+) -> None:
+    repo, base = preview
+    tool = repo / "playbook" / "tools" / "amplitude.yml"
+    good = tool.read_text(encoding="utf-8")
+    page.goto(base + "tools/amplitude/")
+    _shows(page, "Product analytics for events")
+
+    tool.write_text(good.replace("Product analytics", "Saved analytics"), encoding="utf-8")
+    _shows(page, "Saved analytics for events")  # reloaded by itself: the test never navigates
+
+    tool.write_text(good + "broken: [\n", encoding="utf-8")
+    _shows(page, "The playbook has problems")
+    shown = page.inner_text("body")
+    assert "playbook/tools/amplitude.yml:" in shown and "error[yaml-syntax]" in shown
+    assert "hint:" in shown
+
+    tool.write_text(good, encoding="utf-8")
+    _shows(page, "Product analytics for events")
+    assert "The playbook has problems" not in page.inner_text("body")
