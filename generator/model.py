@@ -49,6 +49,19 @@ class Issue:
 
 
 @dataclass(frozen=True, slots=True)
+class Catalogue:
+    """How a kind's catalogue page groups its entries (`x-playbook.catalogue`)."""
+
+    group_by: str | None = None
+    """The field whose value names an entry's group; None: one list."""
+    group_kind: str | None = None
+    """The kind `group_by` refers to: groups are its entries, in their order, by title, and an
+    entry goes under the first one it names."""
+    labels: tuple[tuple[str, str], ...] = ()
+    """Group titles for field values (`core` -> `Core roles`); others are the value, capitalised."""
+
+
+@dataclass(frozen=True, slots=True)
 class KindSpec:
     """A kind of entity as its schema declares it (`x-playbook`)."""
 
@@ -66,6 +79,10 @@ class KindSpec:
     """How much the site's search favours this kind's pages over other pages (1 is neutral)."""
     review_every: str = "1 year"
     """How often entries of this kind are reviewed unless an entry says otherwise."""
+    order: int | None = None
+    """Where the kind comes among the catalogues (`x-playbook.order`); unordered kinds follow,
+    by name."""
+    catalogue: Catalogue = Catalogue()
 
 
 @dataclass(frozen=True, slots=True)

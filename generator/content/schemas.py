@@ -13,7 +13,7 @@ import jsonschema_rs
 
 from generator.errors import ConfigError
 from generator.files import read_regular_text
-from generator.model import KindSpec
+from generator.model import Catalogue, KindSpec
 from generator.review import DEFAULT_INTERVAL, parse_interval
 
 SHARED = "common.schema.json"
@@ -68,13 +68,6 @@ class SchemaSet:
         return {name: kind.spec for name, kind in self.kinds.items()}
 
 
-KIND_ORDER = (
-    "roles", "pillars", "processes", "tools", "frameworks",
-    "metrics", "templates", "guides", "faq", "glossary",
-)  # fmt: skip
-"""The order readers meet the kinds in; other kinds follow alphabetically."""
-
-
 BASE_URI = "https://playbook.invalid/schemas/"
 """Where the schema files are said to live, so relative refs resolve as editors resolve them on
 disk; `.invalid` can never be fetched, and nothing is: refs outside the folder are refused."""
@@ -90,11 +83,23 @@ def load_schemas(schema_dir: Path, repo_root: Path) -> SchemaSet:
     raw = {p.name.removesuffix(".schema.json"): (p, documents[p.name]) for p in paths}
     raw.pop(SHARED.removesuffix(".schema.json"), None)
     shared = documents.get(SHARED, {})
-    order = sorted(raw, key=lambda k: (KIND_ORDER.index(k) if k in KIND_ORDER else 99, k))
-    kinds = {name: _kind_schema(name, *raw[name], registry, documents, repo_root) for name in order}
-    if not kinds:
+    found = [_kind_schema(name, *raw[name], registry, documents, repo_root) for name in raw]
+    if not found:
         raise ConfigError(f"no kind schemas (*.schema.json) in {schema_dir}")
+    found.sort(key=lambda k: (k.spec.order is None, k.spec.order or 0, k.spec.name))
+    kinds = {kind.spec.name: kind for kind in found}
+    _check_catalogues(kinds)
     return SchemaSet(kinds=kinds, shared=shared)
+
+
+def _check_catalogues(kinds: Mapping[str, KindSchema]) -> None:
+    for kind in kinds.values():
+        target = kind.spec.catalogue.group_kind
+        if target is not None and target not in kinds:
+            raise ConfigError(
+                f"{kind.spec.schema_path}: `x-playbook.catalogue.group_by` refers to the kind "
+                f"{target!r}, which has no schema"
+            )
 
 
 def _read_schema(path: Path) -> dict[str, Any]:
@@ -156,8 +161,8 @@ def _kind_schema(
     documents: Mapping[str, dict[str, Any]],
     repo_root: Path,
 ) -> KindSchema:
-    spec = _kind_spec(name, path, document, repo_root)
     inlined = inline_refs(document, path.name, documents)
+    spec = _kind_spec(name, path, document, inlined, repo_root)
     try:
         validator = compile_validator(document, BASE_URI + path.name, registry)
     except (ValueError, jsonschema_rs.ReferencingError) as error:
@@ -190,7 +195,9 @@ def compile_validator(
     )
 
 
-def _kind_spec(name: str, path: Path, document: dict[str, Any], repo_root: Path) -> KindSpec:
+def _kind_spec(
+    name: str, path: Path, document: dict[str, Any], inlined: dict[str, Any], repo_root: Path
+) -> KindSpec:
     meta = document.get("x-playbook")
     if not isinstance(meta, dict) or meta.get("folder") != name:
         raise ConfigError(f"{path}: needs an `x-playbook` object whose `folder` is {name!r}")
@@ -214,7 +221,52 @@ def _kind_spec(name: str, path: Path, document: dict[str, Any], repo_root: Path)
         schema_path=schema_path,
         search_boost=_boost(meta.get("search_boost", 2.0), path),
         review_every=_review_every(meta.get("review_every", DEFAULT_INTERVAL), path),
+        order=_order(meta.get("order"), path),
+        catalogue=_catalogue(meta.get("catalogue"), inlined, path),
     )
+
+
+def _order(value: Any, path: Path) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{path}: `x-playbook.order` must be a whole number (1 comes first)")
+    return value
+
+
+CATALOGUE_HINT = '{"group_by": FIELD} and, for a field of fixed values, {"labels": {VALUE: TITLE}}'
+
+
+def _catalogue(value: Any, inlined: Mapping[str, Any], path: Path) -> Catalogue:
+    """Read `x-playbook.catalogue`: which field groups the kind's catalogue, and group titles."""
+    if value is None:
+        return Catalogue()
+    field = value.get("group_by") if isinstance(value, dict) else None
+    labels = value.get("labels", {}) if isinstance(value, dict) else None
+    if (
+        not isinstance(field, str)
+        or not isinstance(labels, dict)
+        or set(value)
+        - {
+            "group_by",
+            "labels",
+        }
+    ):
+        raise ConfigError(f"{path}: `x-playbook.catalogue` must be {CATALOGUE_HINT}")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in labels.items()):
+        raise ConfigError(f"{path}: `x-playbook.catalogue.labels` maps values to titles (text)")
+    node = inlined.get("properties", {}).get(field)
+    if not isinstance(node, dict):
+        raise ConfigError(
+            f"{path}: `x-playbook.catalogue.group_by` names {field!r}, which is not a field "
+            "of this kind"
+        )
+    items = node.get("items")
+    target = node.get(
+        "x-playbook-ref", items.get("x-playbook-ref") if isinstance(items, dict) else None
+    )
+    group_kind = target if isinstance(target, str) and target != "*" else None
+    return Catalogue(field, group_kind, tuple(sorted(labels.items())))
 
 
 def _boost(value: Any, path: Path) -> float:

@@ -407,54 +407,46 @@ def _titled(entity: Entity) -> tuple[str, str]:
     return (entity.title.lower(), entity.id)
 
 
-Grouping = Callable[[Playbook, list[Entity]], Iterator[tuple[str, list[Entity]]]]
+def catalogue_groups(playbook: Playbook, kind: str) -> list[tuple[str, list[Entity]]]:
+    """Give a kind's catalogue as (group, entities), grouped as its schema says
+    (`x-playbook.catalogue`): tools by category, processes by their first pillar..."""
+    entities = playbook.of_kind(kind)
+    shape = playbook.kinds[kind].catalogue
+    if shape.group_by is None:
+        return [("", sorted(entities, key=_ordered))] if entities else []
+    if shape.group_kind is not None:
+        return _by_first_reference(playbook, entities, shape.group_by, shape.group_kind)
+    return _by_value(entities, shape.group_by, dict(shape.labels))
 
 
-def _by_field(field: str, labels: Mapping[str, str] | None = None) -> Grouping:
-    def group(playbook: Playbook, entities: list[Entity]) -> Iterator[tuple[str, list[Entity]]]:
-        values = sorted({str(e.fields.get(field, "")) for e in entities})
-        for value in values:
-            members = sorted(
-                (e for e in entities if str(e.fields.get(field, "")) == value), key=_titled
-            )
-            name = (labels or {}).get(value) or (
-                value.replace("-", " ").capitalize() if value else "Other"
-            )
-            yield name, members
-
-    return group
+def _by_value(
+    entities: list[Entity], field: str, labels: Mapping[str, str]
+) -> list[tuple[str, list[Entity]]]:
+    groups: dict[str, list[Entity]] = {}
+    for entity in entities:
+        groups.setdefault(str(entity.fields.get(field, "")), []).append(entity)
+    return [
+        (labels.get(value) or (value.replace("-", " ").capitalize() if value else "Other"),
+         sorted(groups[value], key=_titled))
+        for value in sorted(groups)
+    ]  # fmt: skip
 
 
-def _by_first_pillar(
-    playbook: Playbook, entities: list[Entity]
-) -> Iterator[tuple[str, list[Entity]]]:
-    pillars = sorted(playbook.of_kind("pillars"), key=_ordered)
+def _by_first_reference(
+    playbook: Playbook, entities: list[Entity], field: str, kind: str
+) -> list[tuple[str, list[Entity]]]:
     homes: dict[str, list[Entity]] = {}
     for entity in entities:
-        first = next(iter(entity.fields.get("pillars", ())), "")
+        named = entity.fields.get(field, ())
+        first = named if isinstance(named, str) else next(iter(named or ()), "")
         homes.setdefault(str(first), []).append(entity)
-    for pillar in pillars:
-        if pillar.id in homes:
-            yield pillar.title, sorted(homes.pop(pillar.id), key=_titled)
+    groups = [
+        (home.title, sorted(homes.pop(home.id), key=_titled))
+        for home in sorted(playbook.of_kind(kind), key=_ordered)
+        if home.id in homes
+    ]
     rest = sorted((e for members in homes.values() for e in members), key=_titled)
-    if rest:
-        yield "Other", rest
-
-
-GROUPINGS: dict[str, Grouping] = {
-    "roles": _by_field("type", {"core": "Core roles", "partner": "Partner roles"}),
-    "tools": _by_field("category"),
-    "processes": _by_first_pillar,
-}
-
-
-def catalogue_groups(playbook: Playbook, kind: str) -> list[tuple[str, list[Entity]]]:
-    """Give a kind's catalogue as (group, entities): tools by category, processes by pillar."""
-    entities = playbook.of_kind(kind)
-    grouping = GROUPINGS.get(kind)
-    if grouping is not None:
-        return list(grouping(playbook, entities))
-    return [("", sorted(entities, key=_ordered))] if entities else []
+    return groups + ([("Other", rest)] if rest else [])
 
 
 def _diagram(playbook: Playbook, entity: Entity) -> Markup | None:

@@ -1,0 +1,104 @@
+"""Kinds are what the schemas declare: a new kind is a schema and content, no Python; its place
+among the catalogues and how its catalogue groups entries come from `x-playbook`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import run_playbook
+from sitekit import make_site_repo
+
+CHECKLIST_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Checklist",
+    "type": "object",
+    "x-playbook": {
+        "folder": "checklists",
+        "singular": "Checklist",
+        "plural": "Checklists",
+        "order": 0,
+        "catalogue": {"group_by": "area", "labels": {"launch": "Launching"}},
+    },
+    "required": ["title", "summary", "owners", "area"],
+    "additionalProperties": False,
+    "properties": {
+        "title": {"$ref": "common.schema.json#/$defs/title"},
+        "summary": {"$ref": "common.schema.json#/$defs/summary"},
+        "owners": {"$ref": "common.schema.json#/$defs/owners"},
+        "area": {"enum": ["launch", "quality-review"]},
+        "role": {"type": "string", "x-playbook-ref": "roles"},
+    },
+}
+
+
+def checklist(title: str, area: str) -> str:
+    return f'title: {title}\nsummary: Steps to follow.\nowners: ["@acme/product"]\narea: {area}\n'
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = make_site_repo(tmp_path / "repo")
+    (root / "schemas" / "checklists.schema.json").write_text(
+        json.dumps(CHECKLIST_SCHEMA, indent=2), encoding="utf-8"
+    )
+    for name, title, area in [
+        ("go-live", "Go live", "launch"),
+        ("beta", "Beta", "launch"),
+        ("review", "Quality review", "quality-review"),
+    ]:
+        (root / "playbook" / "checklists").mkdir(exist_ok=True)
+        (root / "playbook" / "checklists" / f"{name}.yml").write_text(
+            checklist(title, area), encoding="utf-8"
+        )
+    return root
+
+
+def test_a_new_kind_is_a_schema_and_content(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "tree"
+    result = run_playbook("--root", str(repo), "render", "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (out / "checklists" / "go-live.md").is_file()
+    catalogue = (out / "checklists" / "index.md").read_text(encoding="utf-8")
+    launching, quality = catalogue.index("Launching"), catalogue.index("Quality review")
+    assert launching < catalogue.index("Beta") < catalogue.index("Go live") < quality
+    nav = yaml.safe_load((out / ".nav.yml").read_text(encoding="utf-8"))["nav"]
+    sections = [next(iter(item)) for item in nav]
+    assert sections.index("Checklists") < sections.index("Roles")  # order 0 comes first
+
+
+def test_grouping_by_a_reference_follows_the_referenced_kind(repo: Path, tmp_path: Path) -> None:
+    schema = json.loads((repo / "schemas" / "checklists.schema.json").read_text(encoding="utf-8"))
+    schema["x-playbook"]["catalogue"] = {"group_by": "role"}
+    (repo / "schemas" / "checklists.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    entry = repo / "playbook" / "checklists" / "beta.yml"
+    entry.write_text(entry.read_text(encoding="utf-8") + "role: product-manager\n", "utf-8")
+    out = tmp_path / "tree"
+    result = run_playbook("--root", str(repo), "render", "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    catalogue = (out / "checklists" / "index.md").read_text(encoding="utf-8")
+    assert catalogue.index("Product manager") < catalogue.index("Beta") < catalogue.index("Other")
+    assert catalogue.index("Other") < catalogue.index("Go live")
+
+
+@pytest.mark.parametrize(
+    ("meta", "said"),
+    [
+        ({"order": "first"}, "`x-playbook.order` must be a whole number"),
+        ({"catalogue": {"group_by": "colour"}}, "names 'colour', which is not a field"),
+        ({"catalogue": ["area"]}, "`x-playbook.catalogue` must be"),
+        ({"catalogue": {"group_by": "area", "labels": {"launch": 3}}}, "maps values to titles"),
+    ],
+)
+def test_a_bad_declaration_is_a_configuration_error(
+    repo: Path, meta: dict[str, object], said: str
+) -> None:
+    schema = json.loads((repo / "schemas" / "checklists.schema.json").read_text(encoding="utf-8"))
+    schema["x-playbook"].update(meta)
+    (repo / "schemas" / "checklists.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    result = run_playbook("--root", str(repo), "validate")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert said in result.stderr and "checklists.schema.json" in result.stderr
+    assert "Traceback" not in result.stderr
