@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import shutil
+import socket
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import IO
 from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -222,3 +227,26 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_preview(
+    repo: Path, log: IO[str] | int = subprocess.DEVNULL
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `playbook serve` on `repo` at a free port, as a user runs it (its messages to
+    `log`: a file, never a pipe, which would stall it once full); give it and its address."""
+    port = free_port()
+    exe = shutil.which("playbook")
+    command = [exe] if exe else [sys.executable, "-m", "generator"]
+    process = subprocess.Popen(
+        [*command, "--root", str(repo), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    return process, f"http://127.0.0.1:{port}/"

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -15,13 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sitekit import make_site_repo
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from sitekit import make_site_repo, start_preview
 
 
 def fetch(url: str) -> str | None:
@@ -49,19 +39,11 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
 
     The server's messages go to `serve.log` beside the repository."""
     repo = make_site_repo(tmp_path / "repo")
-    port = free_port()
-    exe = shutil.which("playbook")
-    command = [exe] if exe else [sys.executable, "-m", "generator"]
-    log = tmp_path / "serve.log"  # a file, not a pipe: a full pipe would stall the server
+    log = tmp_path / "serve.log"
     with log.open("w", encoding="utf-8") as stderr:
-        process = subprocess.Popen(
-            [*command, "--root", str(repo), "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )
+        process, base = start_preview(repo, stderr)
         try:
-            yield repo, f"http://127.0.0.1:{port}/"
+            yield repo, base
         finally:
             process.send_signal(signal.SIGINT)
             try:
@@ -128,17 +110,8 @@ def test_serve_starts_on_invalid_content_and_shows_why(tmp_path: Path) -> None:
     tool = repo / "playbook" / "tools" / "amplitude.yml"
     good = tool.read_text(encoding="utf-8")
     tool.write_text(good.replace("title:", "title: [", 1), encoding="utf-8")
-    port = free_port()
-    exe = shutil.which("playbook")
-    command = [exe] if exe else [sys.executable, "-m", "generator"]
-    process = subprocess.Popen(
-        [*command, "--root", str(repo), "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process, base = start_preview(repo)
     try:
-        base = f"http://127.0.0.1:{port}/"
         assert "error[yaml-syntax]" in wait_for(base, "The playbook has problems")
         tool.write_text(good, encoding="utf-8")
         wait_for(base + "tools/amplitude/", "Product analytics for events")

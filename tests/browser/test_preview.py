@@ -4,9 +4,6 @@ located problems in the page, which comes back by itself once they are fixed."""
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
 import sys
 import time
 import urllib.error
@@ -16,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sitekit import ROOT, make_site_repo
+from sitekit import ROOT, make_site_repo, start_preview
 
 sys.path.insert(0, str(ROOT))  # benchmarks/ is a folder of the repository, not an installed package
 
@@ -25,12 +22,6 @@ from benchmarks.probe import CHROMIUM, CHROMIUM_ARGS
 pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 120_000
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _answers(url: str) -> bool:
@@ -49,16 +40,7 @@ def preview(tmp_path: Path) -> Iterator[tuple[Path, str]]:
             pytest.fail(f"Chromium is not installed at {CHROMIUM} (CI=true)")
         pytest.skip(f"Chromium is not installed at {CHROMIUM}")
     repo = make_site_repo(tmp_path / "repo")
-    port = _free_port()
-    exe = shutil.which("playbook")
-    command = [exe] if exe else [sys.executable, "-m", "generator"]
-    process = subprocess.Popen(
-        [*command, "--root", str(repo), "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}/"
+    process, base = start_preview(repo)
     try:
         deadline = time.monotonic() + TIMEOUT_MS / 1000
         while not _answers(base):
