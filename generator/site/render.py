@@ -7,7 +7,7 @@ import json
 import re
 import string
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,18 @@ from generator.site.context import (
     build_index,
     entity_by_key,
     field_views,
-    raci_table,
+    forward_links,
+    not_shown,
+)
+from generator.site.duties import (
+    LETTERS,
+    RaciShape,
+    matrix_table,
+    names_the_matrix,
+    part_in,
+    raci_shapes,
+    role_duties,
+    step_anchor,
 )
 from generator.site.links import rewrite_links
 from generator.site.loader import RegularFileLoader
@@ -217,6 +228,7 @@ def front_matter(
     edit_url: str | None = None,
     boost: float | None = None,
     exclude: bool = False,
+    hide: tuple[str, ...] = (),
 ) -> Markup:
     """Give a page's YAML front matter: title, meta description, edit link and search tuning.
 
@@ -228,6 +240,8 @@ def front_matter(
         lines.append(f"description: {yaml_quote(html_text(description))}")
     if edit_url:
         lines.append(f"edit_url: {yaml_quote(edit_url)}")
+    if hide:  # Material's own: `toc` gives a wide table the sidebar's width
+        lines += ["hide:", *(f"  - {yaml_quote(part)}" for part in hide)]
     if exclude:
         lines += ["search:", "  exclude: true"]
     elif boost is not None:
@@ -301,16 +315,24 @@ def _render_tree(
             "entity": entity,
             "spec": spec,
             "fields": field_views(entity, kind_schema),
-            "backlinks": index.backlinks.get(entity.key, ()),
+            "backlinks": not_shown(
+                index.backlinks.get(entity.key, ()),
+                {*linked_from.get(entity.key, ()), *part_in(duties.get(entity.key, ()))},
+            ),
             "history": history.entities.get(entity.key),
             "edit_url": settings.edit_url(entity.source.path),
             "boost": spec.search_boost,
-            "diagram": _diagram(playbook, entity),
+            "diagram": _diagram(playbook, entity, shapes),
+            "duties": duties.get(entity.key, ()),
+            "matrix_link": names_the_matrix(entity, shapes),
             "review": review_view(entity, playbook, teams, settings.due_soon_days),
             "health": health,
         }
         return render(paths.entity_page(entity.kind, entity.id), template, values)
 
+    shapes = raci_shapes(validation.schemas)
+    duties = role_duties(playbook, shapes)
+    linked_from = forward_links(playbook)
     teams = teams_by_handle(playbook)
     health = site_health(playbook, settings.due_soon_days)
     abbreviation_pattern = _abbreviation_pattern(index.abbreviations)
@@ -328,10 +350,11 @@ def _render_tree(
             path = paths.entity_page(kind, entity.id)
             queued.append((path, functools.partial(entity_page, entity, template)))
     tables = [
-        (group, *raci_table(playbook, members))
-        for group, members in catalogue_groups(playbook, "processes")
+        matrix_table(playbook, shape, group, members)
+        for shape in shapes
+        for group, members in catalogue_groups(playbook, shape.kind)
     ]
-    page(paths.RACI, "raci.md.j2", tables=tables)
+    page(paths.RACI, "raci.md.j2", tables=tables, letters=LETTERS)
     page(paths.CHANGELOG, "changelog.md.j2", history=history)
     page(paths.TAGS, "tags.md.j2", tags=index.tags)
     page(paths.HEALTH, "health.md.j2", health=health)
@@ -458,15 +481,18 @@ def catalogue_groups(playbook: Playbook, kind: str) -> list[tuple[str, list[Enti
     return [("", sorted(entities, key=_ordered))] if entities else []
 
 
-def _diagram(playbook: Playbook, entity: Entity) -> Markup | None:
-    steps = entity.fields.get("steps")
-    if entity.kind != "processes" or not isinstance(steps, list) or not steps:
+def _diagram(playbook: Playbook, entity: Entity, shapes: Sequence[RaciShape]) -> Markup | None:
+    shape = next((s for s in shapes if s.kind == entity.kind and s.steps), None)
+    steps = entity.fields.get(shape.steps) if shape and shape.steps else None
+    if shape is None or not isinstance(steps, list) or not steps:
         return None
-    pairs = []
-    for step in steps:
-        role = playbook.get("roles", str(step.get("role", "")))
-        pairs.append((str(step.get("name", "")), role.title if role else str(step.get("role", ""))))
-    return Markup(flowchart(pairs))
+    drawn = []
+    for number, step in enumerate(steps, start=1):
+        role_id = str(step.get(shape.step_role, ""))
+        role = playbook.get(shape.role_kind, role_id)
+        name = str(step.get(shape.step_name, "")) if shape.step_name else str(number)
+        drawn.append((name, role.title if role else role_id, step_anchor(number)))
+    return Markup(flowchart(entity.title, drawn))
 
 
 def _abbreviation_pattern(abbreviations: Mapping[str, str]) -> re.Pattern[str] | None:
