@@ -39,7 +39,9 @@ _ADDRESS = re.compile(
 _MERMAID_CODE = re.compile(r"#(\d+|[A-Za-z]\w*);")
 """Mermaid's character codes (`#60;`, `#lt;`), which it shows as the character, as text."""
 _SHAPE_DATA = re.compile(r"@\{")
-_PAGE_LINK = re.compile(r'[ \t]*click[ \t]+[A-Za-z][A-Za-z0-9_]*[ \t]+href[ \t]+"#[a-z0-9][a-z0-9-]*"[ \t]*')
+_PAGE_LINK = re.compile(
+    r'[ \t]*click[ \t]+[A-Za-z][A-Za-z0-9_]*[ \t]+href[ \t]+"#[a-z0-9][a-z0-9-]*"[ \t]*'
+)
 """The one interaction the site's own diagrams use: a box that links to a heading of its page.
 An in-page anchor loads nothing and runs nothing; content may not use it (validation refuses
 every `click`), only the scan of the built site accepts it."""

@@ -15,6 +15,7 @@ from urllib.parse import quote, urljoin
 
 import yaml
 from jinja2 import (
+    ChoiceLoader,
     Environment,
     StrictUndefined,
     Template,
@@ -28,6 +29,7 @@ from markupsafe import Markup, escape
 from generator.errors import ConfigError
 from generator.files import read_regular
 from generator.export import export_model
+from generator.history.digest import changelog_view
 from generator.history.feed import atom_feed
 from generator.model import Entity, History, Playbook
 from generator.teams import teams_by_handle
@@ -62,6 +64,9 @@ from generator.site.text import code_span, first_date, plain_inline, table_cell
 
 DEFAULT_SITE_NAME = "Product Operations Playbook"
 PAGE_TEMPLATES = "pages"
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+"""Templates that ship with the generator, used where `site_templates/pages` has none of that
+name: the changelog's text, which `playbook changelog` prints outside any site too."""
 ASSET_TEMPLATES = "assets"
 
 
@@ -188,12 +193,19 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def template_environment(template_dir: Path) -> Environment:
-    """Give the Jinja2 environment: autoescape on, undefined names fail, plain text escaped."""
-    if not (template_dir / PAGE_TEMPLATES).is_dir():
-        raise ConfigError(f"no page templates at {template_dir / PAGE_TEMPLATES}")
+def template_environment(template_dir: Path | None) -> Environment:
+    """Give the Jinja2 environment: autoescape on, undefined names fail, plain text escaped.
+
+    The site's page templates come first, then the generator's own; with no `template_dir`,
+    only the generator's own.
+    """
+    loaders = [RegularFileLoader(PACKAGE_TEMPLATES)]
+    if template_dir is not None:
+        if not (template_dir / PAGE_TEMPLATES).is_dir():
+            raise ConfigError(f"no page templates at {template_dir / PAGE_TEMPLATES}")
+        loaders.insert(0, RegularFileLoader(template_dir / PAGE_TEMPLATES))
     env = Environment(
-        loader=RegularFileLoader(template_dir / PAGE_TEMPLATES),
+        loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         finalize=_finalize,
@@ -355,7 +367,12 @@ def _render_tree(
         for group, members in catalogue_groups(playbook, shape.kind)
     ]
     page(paths.RACI, "raci.md.j2", tables=tables, letters=LETTERS)
-    page(paths.CHANGELOG, "changelog.md.j2", history=history)
+    feed_path = paths.FEED if settings.site_url else None
+    page(
+        paths.CHANGELOG,
+        "changelog.md.j2",
+        changelog=changelog_view(history, settings.repo_url, feed_path),
+    )
     page(paths.TAGS, "tags.md.j2", tags=index.tags)
     page(paths.HEALTH, "health.md.j2", health=health)
     kind_schemas = [validation.schemas.kinds[k] for k in playbook.kinds]
@@ -366,8 +383,15 @@ def _render_tree(
         reference=[(k, [d for d in field_docs(k) if not d.shared]) for k in kind_schemas],
     )
     queued.append((paths.MODEL_JSON, functools.partial(_model_json, validation)))
+    queued.append((paths.UPDATED_JSON, functools.partial(_updated_json, playbook, history)))
     if settings.site_url:
-        feed = functools.partial(atom_feed, history, settings.site_url, settings.site_name)
+        feed = functools.partial(
+            atom_feed,
+            history,
+            settings.site_url,
+            settings.site_name,
+            page_of=functools.partial(_published_page, playbook),
+        )
         queued.append((paths.FEED, feed))
     texts = forked.run_all([task for _, task in queued])
     for (path, _), text in zip(queued, texts, strict=True):
@@ -379,6 +403,22 @@ def _render_tree(
     for path, text in _assets(settings.template_dir / ASSET_TEMPLATES):
         tree.add(path, text)
     return dict(sorted(tree.files.items()))
+
+
+def _published_page(playbook: Playbook, key: str) -> str | None:
+    """Give the address of an entry's page below the site's root, if the entry exists."""
+    entity = entity_by_key(playbook, key)
+    return paths.page_url(paths.entity_page(entity.kind, entity.id)) if entity else None
+
+
+def _updated_json(playbook: Playbook, history: History) -> str:
+    """Give each entry page's address and the instant it last changed, for lastvisit.js."""
+    updated = {}
+    for entity in playbook:
+        entry = history.entities.get(entity.key)
+        if entry is not None and entry.updated:
+            updated[paths.page_url(paths.entity_page(entity.kind, entity.id))] = entry.updated
+    return json.dumps(dict(sorted(updated.items())), ensure_ascii=False) + "\n"
 
 
 def _model_json(validation: Validation) -> str:
