@@ -149,3 +149,16 @@ def test_bulk_changes_are_counted_and_schemas_listed_once_per_commit() -> None:
     assert text.count("schema") == 3 + 1  # one line naming the three, one detail line each
     assert text.count("- Schemas: 3 schemas changed (Roles, Tools, Metrics)") == 1
     assert "- Changed: **Jira**" in text
+
+
+def test_schema_line_counts_each_verb() -> None:
+    schemas = (
+        EntityChange("schemas/roles", "added", "Role schema"),
+        EntityChange("schemas/tools", "changed", "Tool schema"),
+        EntityChange("schemas/metrics", "changed", "Metric schema"),
+    )
+    [commit] = (
+        changelog_view(history(dated(1, "2024-01-01T00:00:00+00:00", *schemas))).releases[0].commits
+    )
+    assert commit.schemas is not None
+    assert commit.schemas.summary == "1 schema added, 2 changed"

@@ -14,13 +14,13 @@ import pytest
 import yaml
 from sitekit import FIXTURE, HOSTILE_TITLE, REPO_URL, make_site_repo, tree_bytes
 
+from generator.checks.mermaid import diagram_problems
 from generator.config import load_config
 from generator.errors import ConfigError
 from generator.export import export_model
 from generator.model import ChangelogEntry, Commit, EntityChange, EntityHistory, History, Release
 from generator.pipeline import Validation, validate_playbook
 from generator.site import paths
-from generator.checks.mermaid import diagram_problems
 from generator.site.duties import raci_shapes
 from generator.site.mermaid import flowchart, label
 from generator.site.render import SiteSettings, render_site
@@ -129,6 +129,9 @@ def test_backlinks_show_who_uses_an_entity(repo: Path, validation: Validation) -
     # The pillar links the tool back, but the tool's own fields already show it: listed once.
     pillar = "[Data and insights](../pillars/data-insights.md)"
     assert pillar not in tool and page.split("## Used by", 1)[0].count(pillar) == 1
+    # A process that names the tool in its purpose and in a step is listed once, under both.
+    assert tool.count("[Run the feedback loop]") == 1
+    assert "- **Processes** (purpose, steps): [Run the feedback loop]" in tool
     role = files_used_by(render(repo, validation)["roles/product-ops-manager.md"])
     assert "[Product manager](product-manager.md)" in role
 

@@ -59,8 +59,12 @@ class SchemaGroup:
 
     @property
     def summary(self) -> str:
-        count = len(self.changes)
-        return f"{count} schema{'' if count == 1 else 's'} changed"
+        """Count by verb: "12 schemas added", "2 schemas changed, 1 added"."""
+        verbs = [*VERBS, *sorted({c.change for c in self.changes} - set(VERBS))]
+        counts = [(v, n) for v in verbs if (n := sum(c.change == v for c in self.changes))]
+        (verb, first), rest = counts[0], counts[1:]
+        head = f"{first} schema{'' if first == 1 else 's'} {verb}"
+        return ", ".join([head, *(f"{n} {v}" for v, n in rest)])
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,14 +108,21 @@ def _backlinks(
 def backlink_groups(
     backlinks: Sequence[Backlink], kinds: Mapping[str, Any]
 ) -> list[tuple[str, str, list[Entity]]]:
-    """Give backlinks grouped for reading: (origin kind's plural, field title, entities)."""
-    groups: dict[tuple[str, str], list[Entity]] = {}
+    """Give backlinks grouped for reading: (origin kind's plural, field titles, entities).
+
+    Each entry is listed once: one that refers from several fields ("purpose, steps") is grouped
+    under all of them, not repeated under each.
+    """
+    labels: dict[str, tuple[Entity, list[str]]] = {}
     for link in backlinks:
-        spec = kinds.get(link.origin.kind)
-        plural = str(spec.plural) if spec is not None else link.origin.kind
-        groups.setdefault((plural, link.label), [])
-        if link.origin not in groups[(plural, link.label)]:
-            groups[(plural, link.label)].append(link.origin)
+        _, found = labels.setdefault(link.origin.key, (link.origin, []))
+        if link.label not in found:
+            found.append(link.label)
+    groups: dict[tuple[str, str], list[Entity]] = {}
+    for origin, titles in labels.values():
+        spec = kinds.get(origin.kind)
+        plural = str(spec.plural) if spec is not None else origin.kind
+        groups.setdefault((plural, ", ".join(titles)), []).append(origin)
     return [(plural, label, entities) for (plural, label), entities in groups.items()]
 
 

@@ -203,9 +203,15 @@ def role_duties(
     }
 
 
-def part_in(groups: Sequence[DutyGroup]) -> set[str]:
-    """Give the `kind/id` of every process a role's duties list."""
-    return {duty.process.key for group in groups for duty in group.duties}
+def part_links(groups: Sequence[DutyGroup]) -> set[str]:
+    """Give the `kind/id` of every entry a role's part links: its processes, what they and the
+    role's steps use (so "used by" on the role's page need not list them again)."""
+    found = set()
+    for duty in (duty for group in groups for duty in group.duties):
+        found.add(duty.process.key)
+        lists = [*duty.uses, *(used for step in duty.steps for used in step.uses)]
+        found.update(f"{used.kind}/{key}" for used in lists for key in used.ids)
+    return found
 
 
 def _facts(process: Entity, shape: RaciShape) -> tuple[tuple[str, str], ...]:

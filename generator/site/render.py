@@ -49,7 +49,7 @@ from generator.site.duties import (
     RaciShape,
     matrix_table,
     names_the_matrix,
-    part_in,
+    part_links,
     raci_shapes,
     role_duties,
     step_anchor,
@@ -323,21 +323,21 @@ def _render_tree(
 
     def entity_page(entity: Entity, template: Template) -> str:
         spec, kind_schema = playbook.kinds[entity.kind], validation.schemas.kinds[entity.kind]
+        review = review_view(entity, playbook, teams, settings.due_soon_days)
+        part = duties.get(entity.key, ())
+        shown = {*linked_from.get(entity.key, ()), *part_links(part), *review.links}
         values = {
             "entity": entity,
             "spec": spec,
             "fields": field_views(entity, kind_schema),
-            "backlinks": not_shown(
-                index.backlinks.get(entity.key, ()),
-                {*linked_from.get(entity.key, ()), *part_in(duties.get(entity.key, ()))},
-            ),
+            "backlinks": not_shown(index.backlinks.get(entity.key, ()), shown),
             "history": history.entities.get(entity.key),
             "edit_url": settings.edit_url(entity.source.path),
             "boost": spec.search_boost,
             "diagram": _diagram(playbook, entity, shapes),
-            "duties": duties.get(entity.key, ()),
+            "duties": part,
             "matrix_link": names_the_matrix(entity, shapes),
-            "review": review_view(entity, playbook, teams, settings.due_soon_days),
+            "review": review,
             "health": health,
         }
         return render(paths.entity_page(entity.kind, entity.id), template, values)
