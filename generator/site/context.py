@@ -110,20 +110,19 @@ def backlink_groups(
 ) -> list[tuple[str, str, list[Entity]]]:
     """Give backlinks grouped for reading: (origin kind's plural, field titles, entities).
 
-    Each entry is listed once: one that refers from several fields ("purpose, steps") is grouped
-    under all of them, not repeated under each.
+    One line per kind, each entry on it once: the line names every field its entries refer
+    from ("purpose, steps") rather than repeating an entry under each.
     """
-    labels: dict[str, tuple[Entity, list[str]]] = {}
+    groups: dict[str, tuple[list[str], list[Entity]]] = {}
     for link in backlinks:
-        _, found = labels.setdefault(link.origin.key, (link.origin, []))
-        if link.label not in found:
-            found.append(link.label)
-    groups: dict[tuple[str, str], list[Entity]] = {}
-    for origin, titles in labels.values():
-        spec = kinds.get(origin.kind)
-        plural = str(spec.plural) if spec is not None else origin.kind
-        groups.setdefault((plural, ", ".join(titles)), []).append(origin)
-    return [(plural, label, entities) for (plural, label), entities in groups.items()]
+        spec = kinds.get(link.origin.kind)
+        plural = str(spec.plural) if spec is not None else link.origin.kind
+        labels, entities = groups.setdefault(plural, ([], []))
+        if link.label not in labels:
+            labels.append(link.label)
+        if all(entity.key != link.origin.key for entity in entities):
+            entities.append(link.origin)
+    return [(plural, ", ".join(labels), entities) for plural, (labels, entities) in groups.items()]
 
 
 def field_titles(schemas: SchemaSet) -> dict[tuple[str, str], str]:

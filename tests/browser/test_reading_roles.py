@@ -197,6 +197,27 @@ def test_raci_role_chooser_shows_one_roles_part(visit: Visit, viewport: str) -> 
     visit.check_no_errors()
 
 
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_raci_matrix_finds_a_process_by_name(visit: Visit, viewport: str) -> None:
+    sized(visit, viewport).go("raci-matrix/")
+    processes = [e for e in model(visit.base) if e["kind"] == "processes"]
+    word = processes[0]["title"].split()[-1].lower()
+    matching = {p["title"] for p in processes if word in p["title"].lower()}
+    assert 0 < len(matching) < len(processes)
+    visit.page.locator(".playbook-raci-chooser input[type=search]").fill(word.upper())
+    rows = visit.page.locator(".playbook-raci tbody tr:not([hidden]) td:first-child")
+    assert {rows.nth(i).inner_text() for i in range(rows.count())} == matching
+    # A group with no match goes, heading and all.
+    headings = visit.page.locator("article h2:visible")
+    assert headings.count() == len(visit.page.evaluate(TABLE_BOXES))
+    visit.page.locator(".playbook-raci-chooser input[type=search]").fill("no such process")
+    assert visit.page.locator("[role=status]").inner_text() == "No process matches."
+    assert visit.page.locator(".playbook-raci:visible").count() == 0
+    visit.page.locator(".playbook-raci-chooser input[type=search]").fill("")
+    assert rows.count() == len(processes)
+    visit.check_no_errors()
+
+
 def test_raci_matrix_is_a_plain_table_without_script(site: str, browser: Any) -> None:
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     try:
@@ -392,11 +413,17 @@ def test_used_by_lists_only_what_the_page_does_not_show(visit: Visit) -> None:
                 && (heading.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING);
               const history = document.getElementById('history');
               const isUsed = a => after(used, a) && !after(history, a);
-              return {before: all.filter(a => !isUsed(a)).map(page),
+              const list = used ? used.nextElementSibling : null;
+              const lines = list ? list.querySelectorAll(':scope > li > strong') : [];
+              const kinds = [...lines].map(s => s.textContent);
+              return {before: all.filter(a => !isUsed(a)).map(page), kinds,
                       used: all.filter(isUsed).map(page).filter(h => !h.includes('/tags/'))}; }"""
             )
             repeated = set(links["used"]) & set(links["before"])
             assert not repeated, (entity["id"], repeated)
+            # Each kind on one line, each entry on it once.
+            assert len(links["kinds"]) == len(set(links["kinds"])), entity["id"]
+            assert len(links["used"]) == len(set(links["used"])), entity["id"]
 
 
 # ---- Changelog and feed -----------------------------------------------------------------------

@@ -1,5 +1,6 @@
-/* RACI matrix: a role chooser above the tables. Choosing a role shows only the process column and
-   that role's, and only the processes it takes part in; "All roles" shows everything again.
+/* RACI matrix: a role chooser and a process filter above the tables. Choosing a role shows only
+   the process column and that role's, and only the processes it takes part in; "All roles" shows
+   everything again. Typing in the filter keeps the processes whose name contains the text.
    Without this script the tables are plain, with every role. */
 (function () {
   "use strict";
@@ -9,7 +10,9 @@
     return role ? role.getAttribute("data-role") : null;
   }
 
-  function show(tables, chosen) {
+  function show(tables, chosen, query) {
+    var words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    var shown = 0;
     tables.forEach(function (box) {
       var table = box.querySelector("table");
       if (!table) return;
@@ -18,17 +21,33 @@
       heads.forEach(function (cell, index) {
         if (roleOf(cell) === chosen) column = index;
       });
-      var hideAll = chosen !== "" && column < 0;
-      box.hidden = hideAll;
+      var rows = 0;
       Array.prototype.forEach.call(table.rows, function (row) {
+        var head = row.parentNode === table.tHead;
         var taking = chosen === "" || (column >= 0 && row.cells[column] &&
           row.cells[column].textContent.trim() !== "");
-        row.hidden = row.parentNode !== table.tHead && !taking;
+        var name = row.cells[0] ? row.cells[0].textContent.toLowerCase() : "";
+        var found = words.every(function (word) { return name.indexOf(word) >= 0; });
+        row.hidden = !head && !(taking && found);
+        if (!head && !row.hidden) rows += 1;
         Array.prototype.forEach.call(row.cells, function (cell, index) {
           cell.hidden = chosen !== "" && index > 0 && index !== column;
         });
       });
+      box.hidden = rows === 0;
+      /* The group's heading goes with its table. */
+      var heading = box.previousElementSibling;
+      if (heading && heading.tagName === "H2") heading.hidden = rows === 0;
+      shown += rows;
     });
+    return shown;
+  }
+
+  function field(text, control) {
+    var label = document.createElement("label");
+    label.appendChild(document.createTextNode(text));
+    label.appendChild(control);
+    return label;
   }
 
   function run() {
@@ -40,9 +59,6 @@
         roles[role.getAttribute("data-role")] = role.textContent.trim();
       });
     });
-    var label = document.createElement("label");
-    label.className = "playbook-raci-chooser";
-    label.textContent = "Show the part of: ";
     var select = document.createElement("select");
     select.add(new Option("All roles", ""));
     Object.keys(roles).sort(function (a, b) {
@@ -50,10 +66,25 @@
     }).forEach(function (id) {
       select.add(new Option(roles[id], id));
     });
-    label.appendChild(select);
+    var filter = document.createElement("input");
+    filter.type = "search";
+    filter.placeholder = "name of a process";
+    var status = document.createElement("p");
+    status.className = "playbook-raci-status";
+    status.setAttribute("role", "status");
+    var controls = document.createElement("div");
+    controls.className = "playbook-raci-chooser";
+    controls.appendChild(field("Show the part of: ", select));
+    controls.appendChild(field("Find a process: ", filter));
+    controls.appendChild(status);
     var first = tables[0].previousElementSibling || tables[0];
-    first.parentNode.insertBefore(label, first);
-    select.addEventListener("change", function () { show(tables, select.value); });
+    first.parentNode.insertBefore(controls, first);
+    function update() {
+      var count = show(tables, select.value, filter.value);
+      status.textContent = count === 0 ? "No process matches." : "";
+    }
+    select.addEventListener("change", update);
+    filter.addEventListener("input", update);
   }
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
