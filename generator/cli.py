@@ -486,9 +486,8 @@ HISTORY_FORMATS = click.Choice(["md", "json"])
 @click.pass_obj
 def changelog(obj: Ctx, since: str | None, output_format: str) -> None:
     """Print the changelog from git: per commit, which entries changed and how."""
-    from generator.history.report import changelog_json
+    from generator.history.report import changelog_json, changelog_markdown
     from generator.pipeline import load_history
-    from generator.site.changelog_page import changelog_markdown
 
     validation = validated(obj)
     try:

@@ -6,9 +6,8 @@ import xml.etree.ElementTree as ET
 
 from generator.history.digest import BULK, changelog_view, newest_instant
 from generator.history.feed import MAX_ENTRIES, atom_feed
-from generator.history.report import md_text
+from generator.history.report import changelog_markdown, md_text
 from generator.model import ChangelogEntry, Commit, EntityChange, History, Release
-from generator.site.changelog_page import changelog_markdown
 
 NS = {"a": "http://www.w3.org/2005/Atom"}
 
@@ -87,9 +86,8 @@ def test_markdown_text_escapes_every_markup_character() -> None:
     assert md_text("two\nlines") == "two lines"
     rendered = changelog_markdown(history(entry(1, "Use *stars*", "A_B")))
     assert r"### 2024-01-02: Use \*stars\*" in rendered
-    assert r"By A\_B, commit `" in rendered
-    assert "- Changed: **Bug &lt;triage&gt;** (`processes/bug-triage`)" in rendered
-    assert "<triage>" not in rendered
+    assert r"A\_B, commit `" in rendered
+    assert r"- Changed **Bug \<triage\>** (`processes/bug-triage`)" in rendered
 
 
 def dated(number: int, date: str, *changes: EntityChange) -> ChangelogEntry:
@@ -144,11 +142,7 @@ def test_bulk_changes_are_counted_and_schemas_listed_once_per_commit() -> None:
     assert commit.groups[0].summary == f"{BULK + 5} entries added"
     assert commit.url == f"https://git.example.org/org/repo/commit/{1:040x}"
     assert commit.schemas is not None and commit.schemas.names == "Roles, Tools, Metrics"
-    text = changelog_markdown(one)
-    assert f"<summary>{BULK + 5} entries added</summary>" in text
-    assert text.count("schema") == 3 + 1  # one line naming the three, one detail line each
-    assert text.count("- Schemas: 3 schemas changed (Roles, Tools, Metrics)") == 1
-    assert "- Changed: **Jira**" in text
+    assert commit.schemas.summary == "3 schemas changed"
 
 
 def test_schema_line_counts_each_verb() -> None:

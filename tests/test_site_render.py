@@ -18,6 +18,7 @@ from generator.checks.mermaid import diagram_problems
 from generator.config import load_config
 from generator.errors import ConfigError
 from generator.export import export_model
+from generator.history.digest import BULK
 from generator.model import ChangelogEntry, Commit, EntityChange, EntityHistory, History, Release
 from generator.pipeline import Validation, validate_playbook
 from generator.site import paths
@@ -415,6 +416,29 @@ def test_empty_history_renders_and_warns_once(repo: Path, validation: Validation
     assert not any(
         "not a git repository" in text for path, text in files.items() if path != paths.CHANGELOG
     )
+
+
+def test_changelog_folds_bulk_changes_and_names_schemas_once(
+    repo: Path, validation: Validation
+) -> None:
+    bulk = BULK + 5
+    added = tuple(EntityChange(f"roles/r{n}", "added", f"Role {n}") for n in range(bulk))
+    schemas = tuple(
+        EntityChange(f"schemas/{kind}", "changed", f"{kind.title()} schema", ("Field added",))
+        for kind in ("roles", "tools", "metrics")
+    )
+    small = (EntityChange("tools/amplitude", "changed", "Amplitude"),)
+    commit = Commit("b" * 40, "Ann", "2026-03-04T10:00:00+00:00", "Seed")
+    entry = ChangelogEntry(commit, (*added, *small, *schemas))
+    log = render(repo, validation, History(releases=(Release("Unreleased", None, (entry,)),)))[
+        paths.CHANGELOG
+    ]
+    folded = log.split('<details markdown="1">', 1)[1].split("</details>", 1)[0]
+    assert folded.startswith(f"\n<summary>{bulk} entries added</summary>")
+    assert folded.count("\n- ") == bulk and "Added:" not in folded  # the count says the verb
+    assert log.count("schema") == 3 + 1  # one line naming the three, one detail line each
+    assert log.count("- Schemas: 3 schemas changed (Roles, Tools, Metrics)") == 1
+    assert "- Changed: [Amplitude](tools/amplitude.md)" in log
 
 
 def test_history_shows_on_entity_pages_and_changelog(repo: Path, validation: Validation) -> None:

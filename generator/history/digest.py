@@ -1,8 +1,7 @@
 """The changelog as readers read it: per commit, changes grouped by verb, bulk changes counted,
 schema changes on one line, anchors and links to the git host. Pure: builds values, prints nothing.
 
-The site's changelog page and `playbook changelog` both render this value with one template
-(`generator/site/templates/_changelog.md.j2`), so the changelog's text is written once.
+The site's changelog page renders this value (`site_templates/pages/_changelog.md.j2`).
 """
 
 from __future__ import annotations

@@ -40,6 +40,34 @@ def _change_lines(change: EntityChange, verb: bool) -> list[str]:
     return lines
 
 
+def changelog_markdown(history: History, title: str = "Changelog") -> str:
+    """Give the changelog as a Markdown document: releases, then commits, then entity changes."""
+    lines = [f"# {md_text(title)}", ""]
+    if history.warning:
+        lines += [f"> **Note:** {md_text(history.warning)}", ""]
+    if not history.releases:
+        lines += ["No changes to the playbook yet.", ""]
+    for release in history.releases:
+        when = f" ({release.date[:10]})" if release.date else ""
+        lines += [f"## {md_text(release.name)}{when}", ""]
+        for entry in release.entries:
+            lines += _entry_lines(entry)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _entry_lines(entry: ChangelogEntry) -> list[str]:
+    commit = entry.commit
+    lines = [
+        f"### {commit.date[:10]}: {md_text(commit.subject or '(no subject)')}",
+        "",
+        f"{md_text(commit.author)}, commit `{commit.sha[:12]}`",
+        "",
+    ]
+    for change in entry.changes:
+        lines += _change_lines(change, verb=True)
+    return [*lines, ""]
+
+
 def changelog_json(history: History) -> str:
     """Give the changelog as JSON."""
     document = {

@@ -15,7 +15,6 @@ from urllib.parse import quote, urljoin
 
 import yaml
 from jinja2 import (
-    ChoiceLoader,
     Environment,
     StrictUndefined,
     Template,
@@ -64,9 +63,6 @@ from generator.site.text import code_span, first_date, plain_inline, table_cell
 
 DEFAULT_SITE_NAME = "Product Operations Playbook"
 PAGE_TEMPLATES = "pages"
-PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
-"""Templates that ship with the generator, used where `site_templates/pages` has none of that
-name: the changelog's text, which `playbook changelog` prints outside any site too."""
 ASSET_TEMPLATES = "assets"
 
 
@@ -193,19 +189,12 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def template_environment(template_dir: Path | None) -> Environment:
-    """Give the Jinja2 environment: autoescape on, undefined names fail, plain text escaped.
-
-    The site's page templates come first, then the generator's own; with no `template_dir`,
-    only the generator's own.
-    """
-    loaders = [RegularFileLoader(PACKAGE_TEMPLATES)]
-    if template_dir is not None:
-        if not (template_dir / PAGE_TEMPLATES).is_dir():
-            raise ConfigError(f"no page templates at {template_dir / PAGE_TEMPLATES}")
-        loaders.insert(0, RegularFileLoader(template_dir / PAGE_TEMPLATES))
+def template_environment(template_dir: Path) -> Environment:
+    """Give the Jinja2 environment: autoescape on, undefined names fail, plain text escaped."""
+    if not (template_dir / PAGE_TEMPLATES).is_dir():
+        raise ConfigError(f"no page templates at {template_dir / PAGE_TEMPLATES}")
     env = Environment(
-        loader=ChoiceLoader(loaders),
+        loader=RegularFileLoader(template_dir / PAGE_TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         finalize=_finalize,
