@@ -82,3 +82,19 @@ def test_schema_line_counts_each_verb() -> None:
     )
     assert commit.schemas is not None
     assert commit.schemas.summary == "1 schema added, 2 changed"
+
+
+def test_feed_summary_counts_bulk_changes_and_names_schemas_together() -> None:
+    added = tuple(EntityChange(f"roles/r{n}", "added", f"Role {n}") for n in range(BULK + 1))
+    schemas = tuple(
+        EntityChange(f"schemas/{kind}", "added", f"{kind.title()} schema") for kind in ("a", "b")
+    )
+    small = EntityChange("tools/jira", "renamed", "Jira", renamed_from="tools/jra")
+    one = history(dated(1, "2024-01-01T00:00:00+00:00", *added, small, *schemas))
+    item = ET.fromstring(atom_feed(one, "https://x.org/", "T").encode()).find("a:entry", NS)
+    assert item is not None
+    assert item.findtext("a:summary", namespaces=NS) == (
+        f"{BULK + 1} entries added; Jira renamed from tools/jra; 2 schemas added (A, B)"
+    )
+    # The content still lists every change.
+    assert (item.findtext("a:content", namespaces=NS) or "").count("<li>") == BULK + 1 + 1 + 2

@@ -124,14 +124,15 @@ def changelog_view(
             name=release.name,
             date=release.date,
             url=f"{host}/tree/{quote(release.name, safe='')}" if host and release.date else None,
-            commits=tuple(_commit_view(entry, host) for entry in release.entries),
+            commits=tuple(commit_view(entry, host) for entry in release.entries),
         )
         for release in history.releases
     )
     return ChangelogView(releases=releases, warning=history.warning, feed=feed)
 
 
-def _commit_view(entry: ChangelogEntry, host: str | None) -> CommitView:
+def commit_view(entry: ChangelogEntry, host: str | None = None) -> CommitView:
+    """Give one commit arranged for reading; a link to it only when `host` is given."""
     schemas = tuple(c for c in entry.changes if c.key.startswith(SCHEMA_KIND + "/"))
     entities = [c for c in entry.changes if not c.key.startswith(SCHEMA_KIND + "/")]
     verbs = [*VERBS, *sorted({c.change for c in entities} - set(VERBS))]

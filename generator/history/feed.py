@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from html import escape
 
-from generator.history.digest import commit_anchor, newest_instant
+from generator.history.digest import commit_anchor, commit_view, newest_instant
 from generator.model import ChangelogEntry, EntityChange, History
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -66,14 +66,25 @@ def _entry(
     for path in pages.values():
         if path is not None:
             _link(element, base + path, "related", "text/html")
-    summary = "; ".join(_headline(change) for change in entry.changes)
-    _text(element, "summary", summary)
+    _text(element, "summary", _summary(entry))
     items = "".join(
         f"<li>{_html(change, base, pages.get(change.key))}</li>" for change in entry.changes
     )
     content = _text(element, "content", f"<ul>{items}</ul>")
     content.set("type", "html")
     return element
+
+
+def _summary(entry: ChangelogEntry) -> str:
+    """Give the entry's changes in a line, as the changelog page shows them before it is opened:
+    a long list as its count, the schemas together."""
+    view = commit_view(entry)
+    parts = []
+    for group in view.groups:
+        parts += [group.summary] if group.folded else [_headline(c) for c in group.changes]
+    if view.schemas is not None:
+        parts.append(f"{view.schemas.summary} ({view.schemas.names})")
+    return "; ".join(parts)
 
 
 def _headline(change: EntityChange) -> str:
