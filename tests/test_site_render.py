@@ -14,12 +14,15 @@ import pytest
 import yaml
 from sitekit import FIXTURE, HOSTILE_TITLE, REPO_URL, make_site_repo, tree_bytes
 
+from generator.checks.mermaid import diagram_problems
 from generator.config import load_config
 from generator.errors import ConfigError
 from generator.export import export_model
+from generator.history.digest import BULK
 from generator.model import ChangelogEntry, Commit, EntityChange, EntityHistory, History, Release
 from generator.pipeline import Validation, validate_playbook
 from generator.site import paths
+from generator.site.duties import raci_shapes
 from generator.site.mermaid import flowchart, label
 from generator.site.render import SiteSettings, render_site
 
@@ -120,10 +123,16 @@ def test_links_to_source_files_point_at_generated_pages(repo: Path, validation: 
 
 
 def test_backlinks_show_who_uses_an_entity(repo: Path, validation: Validation) -> None:
-    tool = files_used_by(render(repo, validation)["tools/amplitude.md"])
+    page = render(repo, validation)["tools/amplitude.md"]
+    tool = files_used_by(page)
     assert "[Run the feedback loop](../processes/feedback-loop.md)" in tool
-    assert "[Data and insights](../pillars/data-insights.md)" in tool
     assert "[Activation rate](../metrics/activation-rate.md)" in tool
+    # The pillar links the tool back, but the tool's own fields already show it: listed once.
+    pillar = "[Data and insights](../pillars/data-insights.md)"
+    assert pillar not in tool and page.split("## Used by", 1)[0].count(pillar) == 1
+    # A process that names the tool in its purpose and in a step is listed once, under both.
+    assert tool.count("[Run the feedback loop]") == 1
+    assert "- **Processes** (purpose, steps): [Run the feedback loop]" in tool
     role = files_used_by(render(repo, validation)["roles/product-ops-manager.md"])
     assert "[Product manager](product-manager.md)" in role
 
@@ -279,11 +288,32 @@ def test_process_page_reads_as_a_process(repo: Path, validation: Validation) -> 
 def test_mermaid_labels_cannot_break_the_diagram() -> None:
     hostile = 'Collect "feedback" [all] --> end; click x call alert(1)\n```\n<b>'
     assert re.fullmatch(r"[A-Za-z0-9 ,.\-#;]*", label(hostile))
-    chart = flowchart([(hostile, "Role <x>"), ("Second", "Role")])
-    assert chart.startswith("flowchart TD\n")
+    chart = flowchart(hostile, [(hostile, "Role <x>", "step-1"), ("Second", "Role", "step-2")])
+    assert chart.startswith("flowchart TB\n")
     assert "```" not in chart and '"feedback"' not in chart and "<b>" not in chart
-    assert "step1 --> step2" in chart
-    assert chart.count('["') == 2
+    assert re.search(r'step1\[".*"\] --> step2\["', chart)
+    assert len(re.findall(r'step\d+\["', chart)) == 2
+    # One statement each, whatever the title says: no `;`, no code, no markup in them.
+    title, description = chart.split("\n")[1:3]
+    assert title.startswith("    accTitle: Steps of Collect feedback all --")
+    assert description.startswith("    accDescr: 2 steps: 1. Collect feedback")
+    assert not re.search(r"[;<>\"\[\]`#]", title + description)
+    clicks = [line.strip() for line in chart.splitlines() if "click" in line.split()[:1]]
+    assert clicks == ['click step1 href "#step-1"', 'click step2 href "#step-2"']
+    # Only in-page anchors become links; the site's scan accepts those and nothing else.
+    assert "click" not in flowchart("T", [("A", "R", "javascript:x")])
+    lines = [(n, 0, text) for n, text in enumerate(chart.split("\n"))]
+    assert list(diagram_problems(lines, page_links=True)) == []
+    assert [p.message for p in diagram_problems(lines)] == [
+        "`click` makes the diagram run code"
+    ] * 2
+    for hostile_link in (
+        'click step1 href "https://x.org"',
+        'click step1 href "#a" _blank',
+        "click step1 call alert(1)",
+        'click step1 href "#a"; click x call y()',
+    ):
+        assert list(diagram_problems([(0, 0, hostile_link)], page_links=True)), hostile_link
 
 
 def test_diagram_is_a_mermaid_fence_left_out_of_search(repo: Path, validation: Validation) -> None:
@@ -291,7 +321,7 @@ def test_diagram_is_a_mermaid_fence_left_out_of_search(repo: Path, validation: V
     block = re.search(
         r'<pre class="mermaid" data-search-exclude><code>(.*?)</code></pre>', html, re.S
     )
-    assert block is not None and "flowchart TD" in block[1]
+    assert block is not None and "flowchart TB" in block[1]
 
 
 def test_abbreviations_are_defined_where_they_are_used(repo: Path, validation: Validation) -> None:
@@ -326,15 +356,19 @@ def test_raci_tags_reference_and_search_tuning(repo: Path, validation: Validatio
     raci = files[paths.RACI]
     assert "[Product manager](roles/product-manager.md)" in raci
     assert re.search(
-        r"\| \[Run the feedback loop\]\(processes/feedback-loop.md\) \|.*\bA\b.*\|", raci
+        r"\| \[Run the feedback loop\]\(processes/feedback-loop.md\) \|"
+        r'.*<abbr title="Accountable">A</abbr>.*\|',
+        raci,
     )
     assert "## data" in files[paths.TAGS] and "[Amplitude](tools/amplitude.md)" in files[paths.TAGS]
     assert "[data](../tags.md#data)" in files["tools/amplitude.md"]
     reference = files[paths.REFERENCE]
     assert "`steps[].role`" in reference and "## Processes" in reference
     assert reference.count("`summary`") == 1
-    for page in (paths.RACI, paths.TAGS, paths.CHANGELOG, paths.catalogue_page("tools")):
+    for page in (paths.TAGS, paths.CHANGELOG, paths.catalogue_page("tools")):
         assert front_matter(files[page])["search"] == {"exclude": True}
+    # The matrix is found by search, and has the width of the page (no table of contents).
+    assert "search" not in front_matter(raci) and front_matter(raci)["hide"] == ["toc"]
 
 
 def test_raci_matrix_has_one_table_per_pillar_with_only_its_roles(tmp_path: Path) -> None:
@@ -364,7 +398,11 @@ def test_raci_matrix_has_one_table_per_pillar_with_only_its_roles(tmp_path: Path
     assert "(roles/product-ops-manager.md)" in data and "(roles/trainer.md)" not in data
     assert "(roles/trainer.md)" in enablement
     assert "(roles/product-ops-manager.md)" not in enablement
-    assert re.search(r"\| \[Onboard a team\]\(processes/onboarding.md\) \| R \| A \|", enablement)
+    assert re.search(
+        r"\| \[Onboard a team\]\(processes/onboarding.md\) \| "
+        r'<abbr title="Responsible">R</abbr> \| <abbr title="Accountable">A</abbr> \|',
+        enablement,
+    )
     assert "feedback-loop" not in enablement and "onboarding" not in data
 
 
@@ -378,6 +416,29 @@ def test_empty_history_renders_and_warns_once(repo: Path, validation: Validation
     assert not any(
         "not a git repository" in text for path, text in files.items() if path != paths.CHANGELOG
     )
+
+
+def test_changelog_folds_bulk_changes_and_names_schemas_once(
+    repo: Path, validation: Validation
+) -> None:
+    bulk = BULK + 5
+    added = tuple(EntityChange(f"roles/r{n}", "added", f"Role {n}") for n in range(bulk))
+    schemas = tuple(
+        EntityChange(f"schemas/{kind}", "changed", f"{kind.title()} schema", ("Field added",))
+        for kind in ("roles", "tools", "metrics")
+    )
+    small = (EntityChange("tools/amplitude", "changed", "Amplitude"),)
+    commit = Commit("b" * 40, "Ann", "2026-03-04T10:00:00+00:00", "Seed")
+    entry = ChangelogEntry(commit, (*added, *small, *schemas))
+    log = render(repo, validation, History(releases=(Release("Unreleased", None, (entry,)),)))[
+        paths.CHANGELOG
+    ]
+    folded = log.split('<details markdown="1">', 1)[1].split("</details>", 1)[0]
+    assert folded.startswith(f"\n<summary>{bulk} entries added</summary>")
+    assert folded.count("\n- ") == bulk and "Added:" not in folded  # the count says the verb
+    assert log.count("schema") == 3 + 1  # one line naming the three, one detail line each
+    assert log.count("- Schemas: 3 schemas changed (Roles, Tools, Metrics)") == 1
+    assert "- Changed: [Amplitude](tools/amplitude.md)" in log
 
 
 def test_history_shows_on_entity_pages_and_changelog(repo: Path, validation: Validation) -> None:
@@ -396,7 +457,9 @@ def test_history_shows_on_entity_pages_and_changelog(repo: Path, validation: Val
     )
     files = render(repo, validation, history)
     log = files[paths.CHANGELOG]
-    assert "## v1.0 (2026-03-05)" in log
+    assert f"## [v1.0]({REPO_URL}/tree/v1.0) (2026-03-05)" in log
+    assert f"### 2026-03-04: Add &lt;b&gt;Amplitude&lt;/b&gt; {{ #commit-{'a' * 12} }}" in log
+    assert f"commit [`{'a' * 12}`]({REPO_URL}/commit/{'a' * 40})" in log
     assert (
         "[Amplitude](tools/amplitude.md)" in log
         and "Old tool" in log
@@ -445,3 +508,42 @@ def test_fixture_covers_every_kind() -> None:
         "faq",
         "glossary",
     }
+
+
+def test_raci_shape_is_read_from_the_schemas(validation: Validation) -> None:
+    [shape] = raci_shapes(validation.schemas)
+    assert (shape.kind, shape.field, shape.role_kind, shape.field_title) == (
+        "processes", "raci", "roles", "RACI",
+    )  # fmt: skip
+    assert (shape.steps, shape.step_role, shape.step_name) == ("steps", "role", "name")
+    assert ("cadence", "Cadence") in shape.facts
+    assert {kind for _, _, kind in shape.refs} >= {"pillars", "metrics", "templates"}
+    assert {kind for _, _, kind in shape.step_refs} == {"tools", "templates"}
+
+
+def test_role_page_lists_its_part_in_each_process_by_letter(
+    repo: Path, validation: Validation
+) -> None:
+    files = render(repo, validation)
+    manager = files["roles/product-manager.md"]
+    part = manager.split("## Part in processes", 1)[1].split("\n## ", 1)[0]
+    assert "### Responsible for (1) { #part-r }" in part
+    assert "**R** (Responsible): this role does the work." in part
+    assert "- **[Run the feedback loop](../processes/feedback-loop.md)** · Cadence: Monthly" in part
+    step = re.search(
+        r"    - Step \[1\. (.*)\]\(\.\./processes/feedback-loop\.md#step-1\)(.*)", part
+    )
+    assert step is not None and "click" in step[1] and "**Tools:** [Amplitude]" in step[2]
+    assert "#step-2" not in part  # the product ops manager's step, not this role's
+    assert "    - **Metrics:** [Activation rate](../metrics/activation-rate.md)" in part
+    assert "    - **Templates:** [Problem brief](../templates/brief.md)" in part
+    ops = files["roles/product-ops-manager.md"]
+    assert (
+        "### Accountable for (1) { #part-a }" in ops
+        and "(../processes/feedback-loop.md#step-2)" in ops
+    )
+    # The duties list the process; "used by" does not repeat it.
+    assert manager.count("(../processes/feedback-loop.md)") == 1
+    process = files["processes/feedback-loop.md"]
+    assert process.index("## Steps") < process.index("## Who is involved (RACI)")
+    assert "### 1. " in process and "{ #step-1 }" in process and "{ #step-2 }" in process

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from html import escape
 
+from generator.history.digest import commit_anchor, commit_view, newest_instant
 from generator.model import ChangelogEntry, EntityChange, History
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -22,11 +24,14 @@ def atom_feed(
     title: str,
     changelog_path: str = "changelog/",
     feed_path: str = "feed.xml",
+    page_of: Callable[[str], str | None] = lambda key: None,
 ) -> str:
     """Give the Atom document of the newest changelog entries, newest first.
 
+    Each entry links its commit's heading on the changelog page and, through `page_of` (an
+    entry's `kind/id` -> its page below the site's root, or None), the pages it changed.
     Two calls with the same history give the same bytes: the feed's date is its newest
-    entry's, never the time of the build.
+    entry's (the latest instant, whatever the offsets), never the time of the build.
     """
     base = site_url.rstrip("/") + "/"
     page = base + changelog_path.lstrip("/")
@@ -35,17 +40,19 @@ def atom_feed(
     feed = ET.Element(f"{{{ATOM}}}feed")
     _text(feed, "id", page)
     _text(feed, "title", title)
-    _text(feed, "updated", max((e.commit.date for e in entries), default=EPOCH))
+    _text(feed, "updated", newest_instant([e.commit.date for e in entries], EPOCH))
     _link(feed, page, "alternate", "text/html")
     _link(feed, base + feed_path.lstrip("/"), "self", "application/atom+xml")
     _text(feed, "generator", "playbook")
     for entry in entries:
-        feed.append(_entry(entry, page))
+        feed.append(_entry(entry, page, base, page_of))
     ET.indent(feed)
     return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def _entry(entry: ChangelogEntry, page: str) -> ET.Element:
+def _entry(
+    entry: ChangelogEntry, page: str, base: str, page_of: Callable[[str], str | None]
+) -> ET.Element:
     commit = entry.commit
     element = ET.Element(f"{{{ATOM}}}entry")
     _text(element, "id", f"{page}#{commit.sha}")
@@ -54,13 +61,30 @@ def _entry(entry: ChangelogEntry, page: str) -> ET.Element:
     _text(element, "published", commit.date)
     author = ET.SubElement(element, f"{{{ATOM}}}author")
     _text(author, "name", commit.author or "unknown")
-    _link(element, f"{page}#{commit.sha[:12]}", "alternate", "text/html")
-    summary = "; ".join(_headline(change) for change in entry.changes)
-    _text(element, "summary", summary)
-    items = "".join(f"<li>{_html(change)}</li>" for change in entry.changes)
+    _link(element, f"{page}#{commit_anchor(commit)}", "alternate", "text/html")
+    pages = {c.key: page_of(c.key) for c in entry.changes if c.change != "removed"}
+    for path in pages.values():
+        if path is not None:
+            _link(element, base + path, "related", "text/html")
+    _text(element, "summary", _summary(entry))
+    items = "".join(
+        f"<li>{_html(change, base, pages.get(change.key))}</li>" for change in entry.changes
+    )
     content = _text(element, "content", f"<ul>{items}</ul>")
     content.set("type", "html")
     return element
+
+
+def _summary(entry: ChangelogEntry) -> str:
+    """Give the entry's changes in a line, as the changelog page shows them before it is opened:
+    a long list as its count, the schemas together."""
+    view = commit_view(entry)
+    parts = []
+    for group in view.groups:
+        parts += [group.summary] if group.folded else [_headline(c) for c in group.changes]
+    if view.schemas is not None:
+        parts.append(f"{view.schemas.summary} ({view.schemas.names})")
+    return "; ".join(parts)
 
 
 def _headline(change: EntityChange) -> str:
@@ -69,8 +93,11 @@ def _headline(change: EntityChange) -> str:
     return f"{change.title} {change.change}"
 
 
-def _html(change: EntityChange) -> str:
-    text = f"<strong>{escape(change.title)}</strong> ({escape(change.key)}) {escape(change.change)}"
+def _html(change: EntityChange, base: str, path: str | None) -> str:
+    title = f"<strong>{escape(change.title)}</strong>"
+    if path is not None:
+        title = f'<a href="{escape(base + path)}">{title}</a>'
+    text = f"{title} ({escape(change.key)}) {escape(change.change)}"
     if change.renamed_from:
         text += f" from {escape(change.renamed_from)}"
     if change.details:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,15 +108,21 @@ def _backlinks(
 def backlink_groups(
     backlinks: Sequence[Backlink], kinds: Mapping[str, Any]
 ) -> list[tuple[str, str, list[Entity]]]:
-    """Give backlinks grouped for reading: (origin kind's plural, field title, entities)."""
-    groups: dict[tuple[str, str], list[Entity]] = {}
+    """Give backlinks grouped for reading: (origin kind's plural, field titles, entities).
+
+    One line per kind, each entry on it once: the line names every field its entries refer
+    from ("purpose, steps") rather than repeating an entry under each.
+    """
+    groups: dict[str, tuple[list[str], list[Entity]]] = {}
     for link in backlinks:
         spec = kinds.get(link.origin.kind)
         plural = str(spec.plural) if spec is not None else link.origin.kind
-        groups.setdefault((plural, link.label), [])
-        if link.origin not in groups[(plural, link.label)]:
-            groups[(plural, link.label)].append(link.origin)
-    return [(plural, label, entities) for (plural, label), entities in groups.items()]
+        labels, entities = groups.setdefault(plural, ([], []))
+        if link.label not in labels:
+            labels.append(link.label)
+        if all(entity.key != link.origin.key for entity in entities):
+            entities.append(link.origin)
+    return [(plural, ", ".join(labels), entities) for plural, (labels, entities) in groups.items()]
 
 
 def field_titles(schemas: SchemaSet) -> dict[tuple[str, str], str]:
@@ -219,24 +225,14 @@ def _list_view(
     return FieldView(name, title, "texts", strings)
 
 
-def raci_table(
-    playbook: Playbook, processes: Sequence[Entity]
-) -> tuple[tuple[Entity, ...], tuple[tuple[Entity, tuple[str, ...]], ...]]:
-    """Give one RACI table: role columns (only those these processes name) and per process its
-    letters. Tables are made per group of processes: one matrix of every process against every
-    role grows with the square of the playbook (3.7 MB of Markdown, 900 MB to render, at
-    10,000 entities) and is too wide to read long before that."""
-    named = {str(role) for p in processes for role in dict(p.fields.get("raci", {}))}
-    roles = tuple(
-        r
-        for r in sorted(playbook.of_kind("roles"), key=lambda r: (r.title.lower(), r.id))
-        if r.id in named
-    )
-    rows = tuple(
-        (
-            process,
-            tuple(str(dict(process.fields.get("raci", {})).get(role.id, "")) for role in roles),
-        )
-        for process in sorted(processes, key=lambda p: (p.title.lower(), p.id))
-    )
-    return roles, rows
+def forward_links(playbook: Playbook) -> dict[str, frozenset[str]]:
+    """Give `kind/id` -> every entity it refers to itself, in fields or text."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for reference in playbook.references:
+        found[reference.origin].add(reference.target_key)
+    return {origin: frozenset(targets) for origin, targets in found.items()}
+
+
+def not_shown(backlinks: Sequence[Backlink], shown: AbstractSet[str]) -> tuple[Backlink, ...]:
+    """Give the backlinks whose origin the page does not already link: "used by" lists news only."""
+    return tuple(link for link in backlinks if link.origin.key not in shown)

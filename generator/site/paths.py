@@ -10,6 +10,8 @@ REFERENCE = "contributor-reference.md"
 HEALTH = "health.md"
 MODEL_JSON = "playbook.json"
 FEED = "feed.xml"
+UPDATED_JSON = "assets/updated.json"
+"""Each entry page's last change, for the browser's "changed since your last visit"."""
 NAV = ".nav.yml"
 """The navigation as data; a dot file, so engines do not publish it as a page."""
 ASSETS = "assets"
@@ -40,3 +42,11 @@ def relative_url(from_page: str, to_path: str, anchor: str = "") -> str:
         common += 1
     url = "/".join([".."] * (len(base) - common) + target[common:])
     return f"{url}#{anchor}" if anchor else url
+
+
+def page_url(page: str) -> str:
+    """Give where MkDocs publishes a page (directory URLs, its default): `roles/x.md` -> `roles/x/`."""
+    stem = page.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"

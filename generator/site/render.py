@@ -7,7 +7,7 @@ import json
 import re
 import string
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 from generator.errors import ConfigError
 from generator.files import read_regular
 from generator.export import export_model
+from generator.history.digest import changelog_view
 from generator.history.feed import atom_feed
 from generator.model import Entity, History, Playbook, entity_key
 from generator.teams import teams_by_handle
@@ -39,7 +40,18 @@ from generator.site.context import (
     build_index,
     entity_by_key,
     field_views,
-    raci_table,
+    forward_links,
+    not_shown,
+)
+from generator.site.duties import (
+    LETTERS,
+    RaciShape,
+    matrix_table,
+    names_the_matrix,
+    part_links,
+    raci_shapes,
+    role_duties,
+    step_anchor,
 )
 from generator.site.links import rewrite_links
 from generator.site.loader import COMPILED, RegularFileLoader
@@ -216,6 +228,7 @@ def front_matter(
     edit_url: str | None = None,
     boost: float | None = None,
     exclude: bool = False,
+    hide: tuple[str, ...] = (),
 ) -> Markup:
     """Give a page's YAML front matter: title, meta description, edit link and search tuning.
 
@@ -227,6 +240,8 @@ def front_matter(
         lines.append(f"description: {yaml_quote(html_text(description))}")
     if edit_url:
         lines.append(f"edit_url: {yaml_quote(edit_url)}")
+    if hide:  # Material's own: `toc` gives a wide table the sidebar's width
+        lines += ["hide:", *(f"  - {yaml_quote(part)}" for part in hide)]
     if exclude:
         lines += ["search:", "  exclude: true"]
     elif boost is not None:
@@ -296,20 +311,28 @@ def _render_tree(
 
     def entity_page(entity: Entity, template: Template) -> str:
         spec, kind_schema = playbook.kinds[entity.kind], validation.schemas.kinds[entity.kind]
+        review = review_view(entity, playbook, teams, settings.due_soon_days)
+        part = duties.get(entity.key, ())
+        shown = {*linked_from.get(entity.key, ()), *part_links(part), *review.links}
         values = {
             "entity": entity,
             "spec": spec,
             "fields": field_views(entity, kind_schema),
-            "backlinks": index.backlinks.get(entity.key, ()),
+            "backlinks": not_shown(index.backlinks.get(entity.key, ()), shown),
             "history": history.entities.get(entity.key),
             "edit_url": settings.edit_url(entity.source.path),
             "boost": spec.search_boost,
-            "diagram": _diagram(playbook, entity),
-            "review": review_view(entity, playbook, teams, settings.due_soon_days),
+            "diagram": _diagram(playbook, entity, shapes),
+            "duties": part,
+            "matrix_link": names_the_matrix(entity, shapes),
+            "review": review,
             "health": health,
         }
         return render(paths.entity_page(entity.kind, entity.id), template, values)
 
+    shapes = raci_shapes(validation.schemas)
+    duties = role_duties(playbook, shapes)
+    linked_from = forward_links(playbook)
     teams = teams_by_handle(playbook)
     health = site_health(playbook, settings.due_soon_days)
     abbreviation_pattern = _abbreviation_pattern(index.abbreviations)
@@ -327,11 +350,17 @@ def _render_tree(
             path = paths.entity_page(kind, entity.id)
             queued.append((path, functools.partial(entity_page, entity, template)))
     tables = [
-        (group, *raci_table(playbook, members))
-        for group, members in catalogue_groups(playbook, "processes")
+        matrix_table(playbook, shape, group, members)
+        for shape in shapes
+        for group, members in catalogue_groups(playbook, shape.kind)
     ]
-    page(paths.RACI, "raci.md.j2", tables=tables)
-    page(paths.CHANGELOG, "changelog.md.j2", history=history)
+    page(paths.RACI, "raci.md.j2", tables=tables, letters=LETTERS)
+    feed_path = paths.FEED if settings.site_url else None
+    page(
+        paths.CHANGELOG,
+        "changelog.md.j2",
+        changelog=changelog_view(history, settings.repo_url, feed_path),
+    )
     page(paths.TAGS, "tags.md.j2", tags=index.tags)
     page(paths.HEALTH, "health.md.j2", health=health)
     kind_schemas = [validation.schemas.kinds[k] for k in playbook.kinds]
@@ -342,8 +371,15 @@ def _render_tree(
         reference=[(k, [d for d in field_docs(k) if not d.shared]) for k in kind_schemas],
     )
     queued.append((paths.MODEL_JSON, functools.partial(_model_json, validation)))
+    queued.append((paths.UPDATED_JSON, functools.partial(_updated_json, playbook, history)))
     if settings.site_url:
-        feed = functools.partial(atom_feed, history, settings.site_url, settings.site_name)
+        feed = functools.partial(
+            atom_feed,
+            history,
+            settings.site_url,
+            settings.site_name,
+            page_of=functools.partial(_published_page, playbook),
+        )
         queued.append((paths.FEED, feed))
     texts = forked.run_all([task for _, task in queued])
     for (path, _), text in zip(queued, texts, strict=True):
@@ -355,6 +391,22 @@ def _render_tree(
     for path, text in _assets(settings.template_dir / ASSET_TEMPLATES):
         tree.add(path, text)
     return dict(sorted(tree.files.items()))
+
+
+def _published_page(playbook: Playbook, key: str) -> str | None:
+    """Give the address of an entry's page below the site's root, if the entry exists."""
+    entity = entity_by_key(playbook, key)
+    return paths.page_url(paths.entity_page(entity.kind, entity.id)) if entity else None
+
+
+def _updated_json(playbook: Playbook, history: History) -> str:
+    """Give each entry page's address and the instant it last changed, for lastvisit.js."""
+    updated = {}
+    for entity in playbook:
+        entry = history.entities.get(entity.key)
+        if entry is not None and entry.updated:
+            updated[paths.page_url(paths.entity_page(entity.kind, entity.id))] = entry.updated
+    return json.dumps(dict(sorted(updated.items())), ensure_ascii=False) + "\n"
 
 
 def _model_json(validation: Validation) -> str:
@@ -449,15 +501,18 @@ def _by_first_reference(
     return groups + ([("Other", rest)] if rest else [])
 
 
-def _diagram(playbook: Playbook, entity: Entity) -> Markup | None:
-    steps = entity.fields.get("steps")
-    if entity.kind != "processes" or not isinstance(steps, list) or not steps:
+def _diagram(playbook: Playbook, entity: Entity, shapes: Sequence[RaciShape]) -> Markup | None:
+    shape = next((s for s in shapes if s.kind == entity.kind and s.steps), None)
+    steps = entity.fields.get(shape.steps) if shape and shape.steps else None
+    if shape is None or not isinstance(steps, list) or not steps:
         return None
-    pairs = []
-    for step in steps:
-        role = playbook.get("roles", str(step.get("role", "")))
-        pairs.append((str(step.get("name", "")), role.title if role else str(step.get("role", ""))))
-    return Markup(flowchart(pairs))
+    drawn = []
+    for number, step in enumerate(steps, start=1):
+        role_id = str(step.get(shape.step_role, ""))
+        role = playbook.get(shape.role_kind, role_id)
+        name = str(step.get(shape.step_name, "")) if shape.step_name else str(number)
+        drawn.append((name, role.title if role else role_id, step_anchor(number)))
+    return Markup(flowchart(entity.title, drawn))
 
 
 def _abbreviation_pattern(abbreviations: Mapping[str, str]) -> re.Pattern[str] | None:

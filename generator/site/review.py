@@ -42,6 +42,14 @@ class ReviewView:
     """Role ids marked `A` in a process's RACI."""
 
     @property
+    def links(self) -> set[str]:
+        """Give the `kind/id` of every entry the review box links."""
+        found = {team.key for team in self.teams}
+        if isinstance(self.reviewer, Entity):
+            found.add(self.reviewer.key)
+        return found | {f"roles/{role}" for role in self.accountable}
+
+    @property
     def due(self) -> str:
         return self.review.next_due.isoformat() if self.review.next_due else ""
 

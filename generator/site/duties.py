@@ -1,0 +1,283 @@
+"""Who does what: the RACI fields the schemas declare, read into the matrix and each role's part.
+
+Nothing here names a kind or a field. A RACI field is any map whose keys refer to entities of
+one kind (the roles) and whose values are RACI letters; a kind with such a field is a process
+kind; its steps are the list of records with a field that refers to a role; its facts (the
+cadence) are its fields with a fixed set of values; what it uses are its reference lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from generator.content.schemas import SchemaSet, resolve
+from generator.model import Entity, Playbook
+from generator.site.context import COMMON_FIELDS
+
+LETTERS: Mapping[str, tuple[str, str, str]] = {
+    "A": ("Accountable", "Accountable for", "answers for the outcome and has the final say"),
+    "R": ("Responsible", "Responsible for", "does the work"),
+    "C": ("Consulted", "Consulted on", "gives input before the work is done or decided"),
+    "I": ("Informed", "Informed of", "is told of progress and outcomes"),
+}
+"""Each RACI letter: its word, the heading of a role's duties under it, and what it asks."""
+
+
+@dataclass(frozen=True, slots=True)
+class RaciShape:
+    """Where one kind keeps its RACI, its steps and its facts, as its schema declares them."""
+
+    kind: str
+    field: str
+    """The RACI map: role id -> letter."""
+    role_kind: str
+    field_title: str
+    """The RACI field's title in the schema ("RACI"): entries named so link to the matrix."""
+    steps: str | None = None
+    step_role: str | None = None
+    step_name: str | None = None
+    step_refs: tuple[tuple[str, str, str], ...] = ()
+    """(field, title, kind) of each reference list inside a step (tools, templates)."""
+    facts: tuple[tuple[str, str], ...] = ()
+    """(field, title) of each top-level field with a fixed set of values (cadence)."""
+    refs: tuple[tuple[str, str, str], ...] = ()
+    """(field, title, kind) of each top-level reference list (pillars, metrics, templates)."""
+
+
+def raci_shapes(schemas: SchemaSet) -> tuple[RaciShape, ...]:
+    """Give every kind with a RACI field, in catalogue order."""
+    shapes = []
+    for kind, kind_schema in schemas.kinds.items():
+        schema = kind_schema.schema
+        properties: Mapping[str, Any] = resolve(schema, schema).get("properties", {})
+        nodes = {name: resolve(schema, node) for name, node in properties.items()}
+        for name, node in nodes.items():
+            role_kind = _raci_role_kind(node)
+            if role_kind is not None:
+                shapes.append(_shape(kind, name, role_kind, nodes, schema))
+                break
+    return tuple(shapes)
+
+
+def _raci_role_kind(node: Mapping[str, Any]) -> str | None:
+    keys, values = node.get("propertyNames"), node.get("additionalProperties")
+    if not isinstance(keys, dict) or not isinstance(values, dict):
+        return None
+    letters, role_kind = values.get("enum"), keys.get("x-playbook-ref")
+    if isinstance(role_kind, str) and isinstance(letters, list) and letters:
+        if all(letter in LETTERS for letter in letters):
+            return role_kind
+    return None
+
+
+def _shape(
+    kind: str,
+    field: str,
+    role_kind: str,
+    nodes: Mapping[str, Mapping[str, Any]],
+    schema: Mapping[str, Any],
+) -> RaciShape:
+    steps = step_role = step_name = None
+    step_refs: tuple[tuple[str, str, str], ...] = ()
+    facts, refs = [], []
+    for name, node in nodes.items():
+        if name in COMMON_FIELDS or name == field:
+            continue
+        title = str(node.get("title", name))
+        items = resolve(schema, node.get("items", {})) if node.get("type") == "array" else {}
+        if isinstance(node.get("enum"), list):
+            facts.append((name, title))
+        elif isinstance(items.get("x-playbook-ref"), str) and items["x-playbook-ref"] != kind:
+            refs.append((name, title, str(items["x-playbook-ref"])))
+        elif steps is None and isinstance(items.get("properties"), dict):
+            record = {k: resolve(schema, v) for k, v in items["properties"].items()}
+            role = next((k for k, v in record.items() if v.get("x-playbook-ref") == role_kind), None)
+            if role is not None:
+                steps, step_role = name, role
+                step_name = next((k for k in items.get("required", ()) if k in record), None)
+                step_refs = tuple(_ref_lists(record, schema))
+    return RaciShape(
+        kind=kind,
+        field=field,
+        role_kind=role_kind,
+        field_title=str(nodes[field].get("title", field)),
+        steps=steps,
+        step_role=step_role,
+        step_name=step_name,
+        step_refs=step_refs,
+        facts=tuple(facts),
+        refs=tuple(refs),
+    )
+
+
+def _ref_lists(
+    record: Mapping[str, Mapping[str, Any]], schema: Mapping[str, Any]
+) -> list[tuple[str, str, str]]:
+    found = []
+    for name, node in record.items():
+        items = resolve(schema, node.get("items", {})) if node.get("type") == "array" else {}
+        if isinstance(items.get("x-playbook-ref"), str):
+            found.append((name, str(node.get("title", name)), str(items["x-playbook-ref"])))
+    return found
+
+
+def raci_of(entity: Entity, shape: RaciShape) -> dict[str, str]:
+    """Give an entity's RACI as role id -> letter (empty when it has none)."""
+    raci = entity.fields.get(shape.field)
+    return {str(k): str(v) for k, v in raci.items()} if isinstance(raci, dict) else {}
+
+
+def step_anchor(number: int) -> str:
+    """Give the id of the heading of step `number` (1-based) on a process page."""
+    return f"step-{number}"
+
+
+@dataclass(frozen=True, slots=True)
+class RefList:
+    """Entries one field names: its title, the kind they are of, their ids."""
+
+    title: str
+    kind: str
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StepPart:
+    """A step a role performs: its number, name, anchor on the process page and what it uses."""
+
+    number: int
+    name: str
+    anchor: str
+    uses: tuple[RefList, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Duty:
+    """One process a role takes part in, with its letter and the steps it performs."""
+
+    process: Entity
+    letter: str
+    facts: tuple[tuple[str, str], ...]
+    """(title, value): the cadence and other fixed-choice facts."""
+    steps: tuple[StepPart, ...]
+    uses: tuple[RefList, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DutyGroup:
+    """A role's duties under one letter: "Accountable for", with what that letter asks."""
+
+    letter: str
+    word: str
+    heading: str
+    meaning: str
+    duties: tuple[Duty, ...]
+
+
+def role_duties(
+    playbook: Playbook, shapes: Sequence[RaciShape]
+) -> dict[str, tuple[DutyGroup, ...]]:
+    """Give each role's part (`kind/id` -> groups A, R, C, I), from every process that names it."""
+    found: dict[str, dict[str, list[Duty]]] = {}
+    for shape in shapes:
+        for process in sorted(playbook.of_kind(shape.kind), key=lambda p: (p.title.lower(), p.id)):
+            for role, letter in raci_of(process, shape).items():
+                duty = Duty(
+                    process=process,
+                    letter=letter,
+                    facts=_facts(process, shape),
+                    steps=tuple(_steps_of(process, shape, role)),
+                    uses=_uses(process, shape.refs),
+                )
+                key = f"{shape.role_kind}/{role}"
+                found.setdefault(key, {}).setdefault(letter, []).append(duty)
+    return {
+        key: tuple(
+            DutyGroup(letter, *LETTERS[letter], tuple(by_letter[letter]))
+            for letter in LETTERS
+            if letter in by_letter
+        )
+        for key, by_letter in sorted(found.items())
+    }
+
+
+def part_links(groups: Sequence[DutyGroup]) -> set[str]:
+    """Give the `kind/id` of every entry a role's part links: its processes, what they and the
+    role's steps use (so "used by" on the role's page need not list them again)."""
+    found = set()
+    for duty in (duty for group in groups for duty in group.duties):
+        found.add(duty.process.key)
+        lists = [*duty.uses, *(used for step in duty.steps for used in step.uses)]
+        found.update(f"{used.kind}/{key}" for used in lists for key in used.ids)
+    return found
+
+
+def _facts(process: Entity, shape: RaciShape) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (title, str(process.fields[name])) for name, title in shape.facts if name in process.fields
+    )
+
+
+def _uses(fields: Entity | Mapping[str, Any], refs: Sequence[tuple[str, str, str]]) -> tuple[RefList, ...]:
+    values = fields.fields if isinstance(fields, Entity) else fields
+    lists = []
+    for name, title, kind in refs:
+        ids = values.get(name)
+        if isinstance(ids, list) and ids:
+            lists.append(RefList(title, kind, tuple(str(i) for i in ids)))
+    return tuple(lists)
+
+
+def _steps_of(process: Entity, shape: RaciShape, role: str) -> list[StepPart]:
+    steps = process.fields.get(shape.steps) if shape.steps else None
+    if not isinstance(steps, list):
+        return []
+    parts = []
+    for number, step in enumerate(steps, start=1):
+        if isinstance(step, dict) and step.get(shape.step_role) == role:
+            name = str(step.get(shape.step_name, "")) if shape.step_name else ""
+            parts.append(StepPart(number, name, step_anchor(number), _uses(step, shape.step_refs)))
+    return parts
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixTable:
+    """One table of the RACI matrix: a group of processes against the roles they name."""
+
+    group: str
+    roles: tuple[Entity, ...]
+    rows: tuple[tuple[Entity, tuple[str, ...]], ...]
+    """Per process, its letter for each role column ("" where it has none)."""
+
+
+def matrix_table(
+    playbook: Playbook, shape: RaciShape, group: str, processes: Sequence[Entity]
+) -> MatrixTable:
+    """Give one table of the matrix: only the roles these processes name, sorted by title.
+
+    Tables are made per group of processes: one matrix of every process against every role
+    grows with the square of the playbook and is too wide to read long before that.
+    """
+    named = {role for process in processes for role in raci_of(process, shape)}
+    roles = tuple(
+        role
+        for role in sorted(playbook.of_kind(shape.role_kind), key=lambda r: (r.title.lower(), r.id))
+        if role.id in named
+    )
+    rows = tuple(
+        (process, tuple(raci_of(process, shape).get(role.id, "") for role in roles))
+        for process in sorted(processes, key=lambda p: (p.title.lower(), p.id))
+    )
+    return MatrixTable(group, roles, rows)
+
+
+def names_the_matrix(entity: Entity, shapes: Sequence[RaciShape]) -> bool:
+    """Tell whether an entry is about the RACI itself (its title or abbreviation is the field's
+    title, "RACI", as a word), so its page links to the matrix."""
+    words = set(entity.title.replace("(", " ").replace(")", " ").split())
+    abbreviation = entity.fields.get("abbreviation")
+    if isinstance(abbreviation, str):
+        words.add(abbreviation.strip())
+    return any(shape.field_title in words for shape in shapes)
