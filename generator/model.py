@@ -50,7 +50,9 @@ class KindSpec:
     name: str
     """Kind id and folder name under `playbook/`, e.g. `roles`."""
     singular: str
+    """What one entry is called, as a heading: `Term`."""
     plural: str
+    """The kind's section title: `Glossary`."""
     forms: tuple[str, ...]
     """Allowed file extensions without the dot: `yml`, `md`."""
     body: str
@@ -61,6 +63,8 @@ class KindSpec:
     """How much the site's search favours this kind's pages over other pages (1 is neutral)."""
     review_every: str = "1 year"
     """How often entries of this kind are reviewed unless an entry says otherwise."""
+    counted: tuple[str, str] = ("entry", "entries")
+    """How a count of entries reads, for one and for any other number: `1 term`, `42 terms`."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -214,7 +214,22 @@ def _kind_spec(name: str, path: Path, document: dict[str, Any], repo_root: Path)
         schema_path=schema_path,
         search_boost=_boost(meta.get("search_boost", 2.0), path),
         review_every=_review_every(meta.get("review_every", DEFAULT_INTERVAL), path),
+        counted=_counted(meta, name, path),
     )
+
+
+def _counted(meta: dict[str, Any], name: str, path: Path) -> tuple[str, str]:
+    """Give the nouns a count of entries takes (`x-playbook.counted`), else the kind's names."""
+    value = meta.get("counted")
+    if value is None:
+        return str(meta.get("singular", name)).lower(), str(meta.get("plural", name)).lower()
+    words = (value.get("one"), value.get("other")) if isinstance(value, dict) else ()
+    if len(words) != 2 or not all(isinstance(w, str) and w.strip() for w in words):
+        raise ConfigError(
+            f"{path}: `x-playbook.counted` must be {{\"one\": ..., \"other\": ...}}, the nouns"
+            " a count reads with, such as {\"one\": \"term\", \"other\": \"terms\"}"
+        )
+    return str(words[0]), str(words[1])
 
 
 def _boost(value: Any, path: Path) -> float:

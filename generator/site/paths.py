@@ -40,3 +40,16 @@ def relative_url(from_page: str, to_path: str, anchor: str = "") -> str:
         common += 1
     url = "/".join([".."] * (len(base) - common) + target[common:])
     return f"{url}#{anchor}" if anchor else url
+
+
+def download_file(kind: str, entity_id: str) -> str:
+    """Give the path of an entry's download: `.txt`, as an `.md` file would be built as a page."""
+    return f"{kind}/{entity_id}.md.txt"
+
+
+def page_address(page: str) -> str:
+    """Give the address a page is served at, from its tree path: `roles/x.md` -> `roles/x/`."""
+    stem = page.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"

@@ -7,6 +7,7 @@ import json
 import re
 import string
 import traceback
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,7 @@ from generator.site.context import (
     field_views,
     raci_table,
 )
+from generator.site.downloads import template_download
 from generator.site.links import rewrite_links
 from generator.site.loader import RegularFileLoader
 from generator.site.mermaid import flowchart
@@ -51,6 +53,8 @@ from generator.site.text import code_span, first_date, plain_inline, table_cell
 
 DEFAULT_SITE_NAME = "Product Operations Playbook"
 PAGE_TEMPLATES = "pages"
+DOWNLOADABLE = "templates"
+"""The kind whose entries readers take away as Markdown files: document templates."""
 ASSET_TEMPLATES = "assets"
 
 
@@ -308,6 +312,7 @@ def _render_tree(
             "diagram": _diagram(playbook, entity),
             "review": review_view(entity, playbook, teams, settings.due_soon_days),
             "health": health,
+            "download": downloads.get(entity.key),
         }
         return render(paths.entity_page(entity.kind, entity.id), template, values)
 
@@ -315,6 +320,12 @@ def _render_tree(
     health = site_health(playbook, settings.due_soon_days)
     abbreviation_pattern = _abbreviation_pattern(index.abbreviations)
     tree = Tree()
+    downloads = {
+        e.key: template_download(e, index.pages_by_source, settings.site_url)
+        for e in playbook.of_kind(DOWNLOADABLE)
+    }
+    for download in downloads.values():
+        tree.add(download.path, download.text)
     page(paths.HOME, "home.md.j2", counts=_counts(playbook), start_here=_start_here(playbook))
     for kind, spec in playbook.kinds.items():
         page(
@@ -322,6 +333,7 @@ def _render_tree(
             "catalogue.md.j2",
             spec=spec,
             groups=catalogue_groups(playbook, kind),
+            alphabetical=kind in ALPHABETICAL,
         )
         template = env.select_template([f"kinds/{kind}.md.j2", "entity.md.j2"])
         for entity in playbook.of_kind(kind):
@@ -442,11 +454,29 @@ def _by_first_pillar(
         yield "Other", rest
 
 
+def _by_initial(playbook: Playbook, entities: list[Entity]) -> Iterator[tuple[str, list[Entity]]]:
+    """Group entries A to Z by the first letter of their title, then the rest as `Other`."""
+    initials: dict[str, list[Entity]] = {}
+    for entity in sorted(entities, key=_titled):
+        initials.setdefault(initial(entity.title), []).append(entity)
+    yield from sorted(initials.items(), key=lambda group: (len(group[0]), group[0]))
+
+
+def initial(title: str) -> str:
+    """Give the letter a title is filed under: `É` under `E`, a digit or sign under `Other`."""
+    first = unicodedata.normalize("NFKD", title.strip()[:1])[:1].upper()
+    return first if "A" <= first <= "Z" else "Other"
+
+
 GROUPINGS: dict[str, Grouping] = {
     "roles": _by_field("type", {"core": "Core roles", "partner": "Partner roles"}),
     "tools": _by_field("category"),
     "processes": _by_first_pillar,
+    "glossary": _by_initial,
+    "faq": _by_initial,
 }
+ALPHABETICAL = frozenset({"glossary", "faq"})
+"""Catalogues filed A to Z, with a row of letters at the top to jump by."""
 
 
 def catalogue_groups(playbook: Playbook, kind: str) -> list[tuple[str, list[Entity]]]:
