@@ -28,10 +28,10 @@ class Download:
     """The Markdown: the title as a heading, then the body, its links aimed at the site."""
 
     @property
-    def fence(self) -> str:
+    def fence(self) -> Markup:
         """Give a code fence longer than any run of backticks in the text, so none closes it."""
         longest = max((len(run) for run in _BACKTICKS.findall(self.text)), default=0)
-        return "`" * max(3, longest + 1)
+        return Markup("`" * max(3, longest + 1))
 
     @property
     def code(self) -> Markup:
