@@ -226,8 +226,8 @@ def _counted(meta: dict[str, Any], name: str, path: Path) -> tuple[str, str]:
     words = (value.get("one"), value.get("other")) if isinstance(value, dict) else ()
     if len(words) != 2 or not all(isinstance(w, str) and w.strip() for w in words):
         raise ConfigError(
-            f"{path}: `x-playbook.counted` must be {{\"one\": ..., \"other\": ...}}, the nouns"
-            " a count reads with, such as {\"one\": \"term\", \"other\": \"terms\"}"
+            f'{path}: `x-playbook.counted` must be {{"one": ..., "other": ...}}, the nouns'
+            ' a count reads with, such as {"one": "term", "other": "terms"}'
         )
     return str(words[0]), str(words[1])
 

@@ -53,9 +53,11 @@ def open_visit(browser: Any, site: str, viewport: str, scheme: str = "light") ->
     # Requests that would leave the site are refused above; the console reports each refusal.
     page.on(
         "console",
-        lambda m: visit.errors.append(m.text)
-        if m.type == "error" and "net::ERR_FAILED" not in m.text
-        else None,
+        lambda m: (
+            visit.errors.append(m.text)
+            if m.type == "error" and "net::ERR_FAILED" not in m.text
+            else None
+        ),
     )
     return visit
 
