@@ -24,6 +24,7 @@ from generator.model import Severity
 from generator.pipeline import Site, render_playbook, write_docs
 from generator.site.scan import scan_site
 from generator.site.settings import read_mkdocs_file, source_folders
+from generator.site.wayfinding import place_entity_pages
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -90,6 +91,10 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
             if findings:
                 shown = "; ".join(str(f) for f in findings[:5])
                 raise PluginError(f"playbook: the built site failed the safety scan: {shown}")
+
+    def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
+        place_entity_pages(nav.pages, [f.page for f in files.documentation_pages() if f.page])
+        return nav
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
         # Generated pages have no source of their own in docs_dir: the edit button goes to the

@@ -59,6 +59,8 @@ class Catalogue:
     entry goes under the first one it names."""
     labels: tuple[tuple[str, str], ...] = ()
     """Group titles for field values (`core` -> `Core roles`); others are the value, capitalised."""
+    a_to_z: bool = False
+    """Filed A to Z by title, with a row of letters to jump by (instead of `group_by`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +70,9 @@ class KindSpec:
     name: str
     """Kind id and folder name under `playbook/`, e.g. `roles`."""
     singular: str
+    """What one entry is called, as a heading: `Term`."""
     plural: str
+    """The kind's section title: `Glossary`."""
     forms: tuple[str, ...]
     """Allowed file extensions without the dot: `yml`, `md`."""
     body: str
@@ -83,6 +87,8 @@ class KindSpec:
     """Where the kind comes among the catalogues (`x-playbook.order`); unordered kinds follow,
     by name."""
     catalogue: Catalogue = Catalogue()
+    counted: tuple[str, str] = ("entry", "entries")
+    """How a count of entries reads, for one and for any other number: `1 term`, `42 terms`."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,6 +151,16 @@ def test_broken_schema_is_a_configuration_error(playbook_cli: Cli, base_repo: Pa
             lambda text: text.replace("common.schema.json#/$defs/", "common.schema.json#/$defs/no"),
             "points nowhere",
         ),
+        (
+            lambda text: text.replace('"folder": "tools"', '"folder": "tools", "counted": "tools"'),
+            "x-playbook.counted",
+        ),
+        (
+            lambda text: text.replace(
+                '"folder": "tools"', '"folder": "tools", "counted": {"one": "tool", "other": ""}'
+            ),
+            "x-playbook.counted",
+        ),
     ],
 )
 def test_schema_mistakes_are_configuration_errors(

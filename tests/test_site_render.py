@@ -61,7 +61,10 @@ def to_html(page: str) -> str:
     body = page.split("---\n", 2)[2]
     return markdown.markdown(
         body,
-        extensions=["abbr", "admonition", "tables", "toc", "pymdownx.superfences"],
+        extensions=[
+            *("abbr", "admonition", "attr_list", "md_in_html", "tables", "toc"),
+            *("pymdownx.superfences", "pymdownx.tasklist"),
+        ],
         extension_configs={
             "pymdownx.superfences": {
                 "custom_fences": [{"name": "mermaid", "class": "mermaid", "format": _fence}]
@@ -360,7 +363,8 @@ def test_raci_tags_reference_and_search_tuning(repo: Path, validation: Validatio
         r'.*<abbr title="Accountable">A</abbr>.*\|',
         raci,
     )
-    assert "## data" in files[paths.TAGS] and "[Amplitude](tools/amplitude.md)" in files[paths.TAGS]
+    assert '<div id="data" markdown="1">' in files[paths.TAGS]
+    assert "- **Tools:** [Amplitude](tools/amplitude.md)" in files[paths.TAGS]
     assert "[data](../tags.md#data)" in files["tools/amplitude.md"]
     reference = files[paths.REFERENCE]
     assert "`steps[].role`" in reference and "## Processes" in reference
@@ -547,3 +551,48 @@ def test_role_page_lists_its_part_in_each_process_by_letter(
     process = files["processes/feedback-loop.md"]
     assert process.index("## Steps") < process.index("## Who is involved (RACI)")
     assert "### 1. " in process and "{ #step-1 }" in process and "{ #step-2 }" in process
+
+
+def test_catalogue_intros_count_with_the_schemas_nouns(repo: Path, validation: Validation) -> None:
+    files = render(repo, validation)
+    assert "\n1 term. Each links to its page." in files[paths.catalogue_page("glossary")]
+    assert "\n1 question. Each links to its page." in files[paths.catalogue_page("faq")]
+    assert "\n2 roles. Each links to its page." in files[paths.catalogue_page("roles")]
+
+
+def test_glossary_is_filed_a_to_z_with_a_row_of_letters(repo: Path, validation: Validation) -> None:
+    glossary = to_html(render(repo, validation)[paths.catalogue_page("glossary")])
+    assert '<nav aria-label="Glossary A to Z" class="playbook-az">' in glossary
+    assert '<a href="#k">K</a>' in glossary and '<h2 id="k">K</h2>' in glossary
+    assert "playbook-az" not in render(repo, validation)[paths.catalogue_page("tools")]
+
+
+def test_template_download_is_its_markdown_with_links_to_the_site(
+    repo: Path, validation: Validation
+) -> None:
+    body = (
+        "See the [loop](../processes/feedback-loop.yml#steps).\n\n````\ncode\n````\n\n- [ ] Done\n"
+    )
+    source = repo / "playbook/templates/brief.md"
+    front, _, _ = source.read_text(encoding="utf-8").partition("\n---\n")
+    source.write_text(f"{front}\n---\n{body}", encoding="utf-8")
+    files = render(repo, validate_playbook(load_config(repo)))
+    download = files["templates/brief.md.txt"]
+    assert download.startswith("# Problem brief\n\n")
+    # Without a site address, relative to where the file is served (templates/brief.md.txt).
+    assert "(../processes/feedback-loop/#steps)" in download
+    page = files["templates/brief.md"]
+    assert '{ download="brief.md" .md-button .md-button--primary }' in page
+    # The copy block's fence is longer than any in the template, so the template cannot end it.
+    assert "`````markdown\n# Problem brief" in page
+    html = to_html(page)
+    assert html.count('<li class="task-list-item">') == 1
+    assert "````\ncode\n````" in html
+
+
+def test_page_details_are_folded_after_the_content(repo: Path, validation: Validation) -> None:
+    page = render(repo, validation)["tools/amplitude.md"]
+    details = page.index('<details class="playbook-review"')
+    assert page.index("- **Id:** `tools/amplitude`") > details
+    assert page.index("**Page maintained by:**") > details
+    assert page.index("## Used by") < details

@@ -426,6 +426,53 @@ def _first_h1(body: str) -> int | None:
     return None
 
 
+def lists_start_on_their_own(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """A list item or list starts after a blank line where the site needs one."""
+    for entity in pb:
+        if entity.body is None or not _LIST_MARKER.search(entity.body):
+            continue
+        for line in _run_in_lists(entity.body):
+            yield Issue(
+                SourceRef(entity.source.path, entity.body_line + line, 1),
+                Severity.WARNING,
+                "list-break",
+                "this list item runs into the paragraph above it on the site",
+                "put a blank line before it: the site's Markdown engine continues the paragraph"
+                " above when none separates them (git hosts show a list either way)",
+            )
+
+
+_LIST_MARKER = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]", re.MULTILINE)
+
+
+def _run_in_lists(body: str) -> Iterator[int]:
+    """Give the 0-based lines where CommonMark starts a list item but Python-Markdown, which
+    the site uses, reads the line as more of the paragraph before it: a top-level list right
+    under a paragraph, or an item right after a previous item that holds a blank line."""
+    lines = body.split("\n")
+
+    def follows_text(start: int) -> bool:
+        return start > 0 and bool(lines[start - 1].strip())
+
+    previous: dict[int, tuple[int, int]] = {}
+    """For each list nesting level: the line range of the last item seen there."""
+    for token in commonmark_parser().parse(body):
+        if token.map is None:
+            continue
+        start, end = token.map
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            previous.pop(token.level + 1, None)
+            if token.level == 0 and follows_text(start):
+                yield start
+        elif token.type == "list_item_open":
+            before = previous.get(token.level)
+            previous[token.level] = (start, end)
+            if before is None or not follows_text(start):
+                continue
+            if any(not line.strip() for line in lines[before[0] : start - 1]):
+                yield start
+
+
 RULES: dict[str, Rule] = {
     "ref-unknown": references_resolve,
     "link-unknown": links_resolve,
@@ -444,6 +491,7 @@ RULES: dict[str, Rule] = {
     "faq-answer": questions_answered,
     "title-duplicate": titles_unique,
     "heading-title": no_h1_in_body,
+    "list-break": lists_start_on_their_own,
 }
 """Every cross-file rule, by the id used in reports and in `disable = [...]`, in the order they
 run."""

@@ -223,7 +223,22 @@ def _kind_spec(
         review_every=_review_every(meta.get("review_every", DEFAULT_INTERVAL), path),
         order=_order(meta.get("order"), path),
         catalogue=_catalogue(meta.get("catalogue"), inlined, path),
+        counted=_counted(meta, name, path),
     )
+
+
+def _counted(meta: dict[str, Any], name: str, path: Path) -> tuple[str, str]:
+    """Give the nouns a count of entries takes (`x-playbook.counted`), else the kind's names."""
+    value = meta.get("counted")
+    if value is None:
+        return str(meta.get("singular", name)).lower(), str(meta.get("plural", name)).lower()
+    words = (value.get("one"), value.get("other")) if isinstance(value, dict) else ()
+    if len(words) != 2 or not all(isinstance(w, str) and w.strip() for w in words):
+        raise ConfigError(
+            f'{path}: `x-playbook.counted` must be {{"one": ..., "other": ...}}, the nouns'
+            ' a count reads with, such as {"one": "term", "other": "terms"}'
+        )
+    return str(words[0]), str(words[1])
 
 
 def _order(value: Any, path: Path) -> int | None:
@@ -234,24 +249,24 @@ def _order(value: Any, path: Path) -> int | None:
     return value
 
 
-CATALOGUE_HINT = '{"group_by": FIELD} and, for a field of fixed values, {"labels": {VALUE: TITLE}}'
+CATALOGUE_HINT = (
+    '{"group_by": FIELD} with, for a field of fixed values, {"labels": {VALUE: TITLE}}; '
+    'or {"a_to_z": true}'
+)
+
+
+_GROUPING = frozenset({"group_by", "labels"})
 
 
 def _catalogue(value: Any, inlined: Mapping[str, Any], path: Path) -> Catalogue:
     """Read `x-playbook.catalogue`: which field groups the kind's catalogue, and group titles."""
     if value is None:
         return Catalogue()
+    if value == {"a_to_z": True}:
+        return Catalogue(a_to_z=True)
     field = value.get("group_by") if isinstance(value, dict) else None
     labels = value.get("labels", {}) if isinstance(value, dict) else None
-    if (
-        not isinstance(field, str)
-        or not isinstance(labels, dict)
-        or set(value)
-        - {
-            "group_by",
-            "labels",
-        }
-    ):
+    if not isinstance(field, str) or not isinstance(labels, dict) or not set(value) <= _GROUPING:
         raise ConfigError(f"{path}: `x-playbook.catalogue` must be {CATALOGUE_HINT}")
     if not all(isinstance(k, str) and isinstance(v, str) for k, v in labels.items()):
         raise ConfigError(f"{path}: `x-playbook.catalogue.labels` maps values to titles (text)")

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from generator.checks.references import playbook_file
 from generator.config import CONTENT_DIR
-from generator.site.paths import relative_url
+from generator.site.paths import page_url, relative_url
 
 
 # A link target after `](`, or in a `[label]: target` definition; `<...>` brackets allowed.
@@ -39,5 +39,25 @@ def rewrite_links(text: str, source: str, page: str, pages_by_source: Mapping[st
     def replace(match: re.Match[str]) -> str:
         new = _page_target(match[2], source, page, pages_by_source)
         return match[0] if new is None else match[1] + new
+
+    return _TARGET.sub(replace, text)
+
+
+def aim_links_at_site(
+    text: str, source: str, base: str, pages_by_source: Mapping[str, str]
+) -> str:
+    """Give the Markdown with links to playbook files aimed at the published pages, for text read
+    away from the site (a downloaded template). `base` is the site's address, or a path relative
+    to where the text is served when the address is not known."""
+    if "](" not in text and "]:" not in text:
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        file = playbook_file(posixpath.dirname(source), match[2])
+        page = None if file is None else pages_by_source.get(f"{CONTENT_DIR}/{file}")
+        if page is None:
+            return match[0]
+        anchor = match[2].partition("#")[2]
+        return f"{match[1]}{base}{page_url(page)}{'#' + anchor if anchor else ''}"
 
     return _TARGET.sub(replace, text)

@@ -44,6 +44,11 @@ def relative_url(from_page: str, to_path: str, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def download_file(kind: str, entity_id: str) -> str:
+    """Give the path of an entry's download: `.txt`, as an `.md` file would be built as a page."""
+    return f"{kind}/{entity_id}.md.txt"
+
+
 def page_url(page: str) -> str:
     """Give where MkDocs publishes a page (directory URLs, its default): `roles/x.md` -> `roles/x/`."""
     stem = page.removesuffix(".md")

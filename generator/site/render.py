@@ -7,6 +7,7 @@ import json
 import re
 import string
 import traceback
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,7 @@ from generator.site.duties import (
     role_duties,
     step_anchor,
 )
+from generator.site.downloads import template_download
 from generator.site.links import rewrite_links
 from generator.site.loader import COMPILED, RegularFileLoader
 from generator.site.mermaid import flowchart
@@ -63,6 +65,8 @@ from generator.markdown_text import code_span, first_date, literal, table_cell
 
 DEFAULT_SITE_NAME = "Product Operations Playbook"
 PAGE_TEMPLATES = "pages"
+DOWNLOADABLE = "templates"
+"""The kind whose entries readers take away as Markdown files: document templates."""
 ASSET_TEMPLATES = "assets"
 
 
@@ -327,6 +331,7 @@ def _render_tree(
             "matrix_link": names_the_matrix(entity, shapes),
             "review": review,
             "health": health,
+            "download": downloads.get(entity.key),
         }
         return render(paths.entity_page(entity.kind, entity.id), template, values)
 
@@ -337,6 +342,12 @@ def _render_tree(
     health = site_health(playbook, settings.due_soon_days)
     abbreviation_pattern = _abbreviation_pattern(index.abbreviations)
     tree = Tree()
+    downloads = {
+        e.key: template_download(e, index.pages_by_source, settings.site_url)
+        for e in playbook.of_kind(DOWNLOADABLE)
+    }
+    for download in downloads.values():
+        tree.add(download.path, download.text)
     page(paths.HOME, "home.md.j2", counts=_counts(playbook), start_here=_start_here(playbook))
     for kind, spec in playbook.kinds.items():
         page(
@@ -344,6 +355,7 @@ def _render_tree(
             "catalogue.md.j2",
             spec=spec,
             groups=catalogue_groups(playbook, kind),
+            alphabetical=spec.catalogue.a_to_z,
         )
         template = env.select_template([f"kinds/{kind}.md.j2", "entity.md.j2"])
         for entity in playbook.of_kind(kind):
@@ -461,9 +473,12 @@ def _titled(entity: Entity) -> tuple[str, str]:
 
 def catalogue_groups(playbook: Playbook, kind: str) -> list[tuple[str, list[Entity]]]:
     """Give a kind's catalogue as (group, entities), grouped as its schema says
-    (`x-playbook.catalogue`): tools by category, processes by their first pillar..."""
+    (`x-playbook.catalogue`): tools by category, processes by their first pillar, the
+    glossary A to Z..."""
     entities = playbook.of_kind(kind)
     shape = playbook.kinds[kind].catalogue
+    if shape.a_to_z:
+        return list(_by_initial(playbook, entities))
     if shape.group_by is None:
         return [("", sorted(entities, key=_ordered))] if entities else []
     if shape.group_kind is not None:
@@ -499,6 +514,21 @@ def _by_first_reference(
     ]
     rest = sorted((e for members in homes.values() for e in members), key=_titled)
     return groups + ([("Other", rest)] if rest else [])
+
+
+def _by_initial(playbook: Playbook, entities: list[Entity]) -> Iterator[tuple[str, list[Entity]]]:
+    """Group entries A to Z by the first letter of their title, then the rest as `Other`."""
+    initials: dict[str, list[Entity]] = {}
+    for entity in sorted(entities, key=_titled):
+        initials.setdefault(initial(entity.title), []).append(entity)
+    yield from sorted(initials.items(), key=lambda group: (len(group[0]), group[0]))
+
+
+def initial(title: str) -> str:
+    """Give the letter a title is filed under: `É` under `E`, a digit or sign under `Other`."""
+    first = unicodedata.normalize("NFKD", title.strip()[:1])[:1].upper()
+    return first if "A" <= first <= "Z" else "Other"
+
 
 
 def _diagram(playbook: Playbook, entity: Entity, shapes: Sequence[RaciShape]) -> Markup | None:

@@ -119,6 +119,13 @@ def open_page(browser: Any, site: str, path: str, zone: str, local: str) -> Any:
     return page
 
 
+def about(page: Any) -> Any:
+    """Open the folded "About this page" block, as a reader does, and give it."""
+    box = page.locator(".playbook-review")
+    box.locator("summary").click()
+    return box
+
+
 def review_state(page: Any) -> tuple[str, str]:
     box = page.locator(".playbook-review").first
     return str(box.get_attribute("data-state")), str(
@@ -152,7 +159,7 @@ def test_state_turns_on_the_readers_own_day(
 
 def test_page_names_the_team_its_contact_and_the_reviewer(site: str, browser: Any) -> None:
     page = open_page(browser, site, "tools/amplitude/", "UTC", "2026-03-01T09:00")
-    box = page.locator(".playbook-review")
+    box = about(page)
     text = box.inner_text()
     assert "Last reviewed: 5 January 2026 by Data" in text
     assert "reviewed every 3 months" in text
@@ -168,7 +175,7 @@ def test_never_reviewed_and_an_owner_that_is_no_team(site: str, browser: Any) ->
     page = open_page(browser, site, "roles/product-manager/", "UTC", "2026-03-01T09:00")
     state, text = review_state(page)
     assert (state, text) == ("never-reviewed", "Never reviewed")
-    owners = page.locator(".playbook-review").inner_text()
+    owners = about(page).inner_text()
     assert "@acme/product (not a team of this playbook" in owners
     page.context.close()
 
@@ -177,7 +184,7 @@ def test_process_shows_the_maintaining_team_and_the_accountable_role(
     site: str, browser: Any
 ) -> None:
     page = open_page(browser, site, "processes/feedback-loop/", "UTC", "2026-03-01T09:00")
-    text = page.locator(".playbook-review").inner_text()
+    text = about(page).inner_text()
     assert "Page maintained by: Product operations (#product-ops, product-ops@example.org)" in text
     assert re.search(r"Accountable for the outcome \(RACI\): \S", text)
     page.context.close()
