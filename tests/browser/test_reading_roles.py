@@ -9,21 +9,19 @@ import os
 import re
 import shutil
 import subprocess
-import threading
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import datetime
 from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import run_playbook
-from sitekit import REPO_URL, ROOT
-from test_site_browser import OPEN_SHADOW_ROOTS, TIMEOUT_MS, Visit, _QuietHandler, browser, visit
+from sitekit import REPO_URL, ROOT, serve_folder
+from test_site_browser import OPEN_SHADOW_ROOTS, TIMEOUT_MS, Visit, browser, visit
 
 pytestmark = pytest.mark.browser
 
@@ -85,15 +83,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     repo = history_repo(tmp_path_factory.mktemp("reading") / "repo")
     result = run_playbook("--root", str(repo), "build", env={"NO_MKDOCS_2_WARNING": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
-    handler = partial(_QuietHandler, directory=str(repo / "site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(repo / "site") as base:
+        yield base
 
 
 def model(base: str) -> list[dict[str, Any]]:

@@ -7,18 +7,15 @@ readers of a site that is not rebuilt.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from datetime import datetime
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import run_playbook
-from sitekit import FIXTURE, make_site_repo
+from sitekit import FIXTURE, make_site_repo, serve_folder
 
 from benchmarks.probe import CHROMIUM, CHROMIUM_ARGS
 
@@ -66,23 +63,13 @@ def _files() -> dict[str, str]:
     return files
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     repo = make_site_repo(tmp_path_factory.mktemp("review") / "repo", _files())
     result = run_playbook("--root", str(repo), "build", env={"NO_MKDOCS_2_WARNING": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(repo / "site")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(repo / "site") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -7,20 +7,17 @@ import os
 import re
 import shutil
 import sys
-import threading
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import run_playbook
-from sitekit import REPO_URL, ROOT, make_site_repo
+from sitekit import REPO_URL, ROOT, make_site_repo, serve_folder
 
 sys.path.insert(0, str(ROOT))  # benchmarks/ is a folder of the repository, not an installed package
 
@@ -53,20 +50,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         repo = make_site_repo(base / "repo")
     result = run_playbook("--root", str(repo), "build", env={"NO_MKDOCS_2_WARNING": "1"})
     assert result.returncode == 0, result.stdout + result.stderr
-    handler = partial(_QuietHandler, directory=str(repo / "site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    with serve_folder(repo / "site") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
