@@ -17,6 +17,7 @@ from generator.errors import PlaybookError
 from generator.model import Severity
 from generator.site.generate import Generated, generate
 from generator.site.scan import scan_site
+from generator.site.search import write_search_index
 from generator.site.settings import read_mkdocs_file, site_settings, source_folders
 from generator.site.write import write_tree
 
@@ -42,6 +43,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         self.repository: Config | None = None
         self.scan_after_build = False
         """Under plain `mkdocs build` (no hand-off), the plugin scans the site itself."""
+        self.generated: Generated | None = None
 
     def on_config(self, config: Any) -> Any:
         root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
@@ -59,7 +61,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
             )
         except PlaybookError as error:
             raise PluginError(f"playbook: {error}") from error
-        self.repository = repository
+        self.repository, self.generated = repository, generated
         if not generated.rendered:
             # Raised before anything is written: the previous docs folder and site stay as they are.
             report = format_text(generated.validation.issues, len(generated.validation.playbook))
@@ -79,6 +81,11 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         return config
 
     def on_post_build(self, config: Any) -> None:
+        if self.generated is not None and self.repository is not None:  # search, every build
+            try:
+                write_search_index(self.generated, self.repository, config)
+            except PlaybookError as error:
+                raise PluginError(f"playbook: {error}") from error
         # `playbook build` scans its staging folder before swapping it in; plain `mkdocs build`
         # writes in place, so the least it can do is fail.
         if self.scan_after_build:

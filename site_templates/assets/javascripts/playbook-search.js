@@ -1,0 +1,292 @@
+/* The site's search: Pagefind's chunked index (pagefind/, written by the build from the model)
+   behind Material's search box, with facets, keyboard use and highlighting on the target page.
+
+   Speed: the page preloads pagefind.js, its entry file and its wasm (main.html); this module
+   starts Pagefind when the browser is idle or the box is focused, whichever comes first, and
+   runs it without a worker so those preloads are the requests it makes. Facet counts need
+   every filter file, so they are fetched only when the reader opens the filters. */
+
+const SHOWN = 10;
+const FACETS = [
+  ["kind", "Kind"], ["pillar", "Pillar"], ["role", "Role"], ["raci", "RACI"],
+  ["team", "Team"], ["tag", "Tag"], ["review", "Review"],
+];
+const REVIEW_STATES = [
+  ["overdue", "Overdue"], ["due-soon", "Due soon"], ["current", "Current"],
+  ["never", "Never reviewed"],
+];
+
+const config = JSON.parse(document.getElementById("__config")?.textContent || "{}");
+const base = new URL(config.base || ".", location.href);
+const features = config.features || [];
+
+highlightTerms();
+const box = document.querySelector("[data-playbook-search]");
+if (box) setUp(box);
+
+/* --- highlighting the searched words on the page a result opened (?h=...) ------------- */
+
+function highlightTerms() {
+  const terms = (new URLSearchParams(location.search).get("h") || "")
+    .split(/\s+/).map((t) => t.trim()).filter((t) => t.length > 1);
+  const article = document.querySelector("article.md-content__inner");
+  if (!terms.length || !article || !features.includes("search.highlight")) return;
+  const pattern = new RegExp(terms.map(escapeRegExp).join("|"), "gi");
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
+    acceptNode: (node) => node.parentElement.closest("script, style, mark, .headerlink")
+      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+  });
+  const texts = [];
+  while (walker.nextNode()) texts.push(walker.currentNode);
+  for (const text of texts) {
+    const value = text.nodeValue;
+    pattern.lastIndex = 0;
+    if (!pattern.test(value)) continue;
+    const parts = document.createDocumentFragment();
+    let last = 0;
+    value.replace(pattern, (match, offset) => {
+      parts.append(value.slice(last, offset));
+      const mark = document.createElement("mark");
+      mark.setAttribute("data-md-highlight", "");
+      mark.textContent = match;
+      parts.append(mark);
+      last = offset + match.length;
+      return match;
+    });
+    parts.append(value.slice(last));
+    text.replaceWith(parts);
+  }
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/* --- the search box ------------------------------------------------------------------- */
+
+function setUp(box) {
+  const toggle = document.getElementById("__search");
+  const form = box.querySelector("form");
+  const input = box.querySelector("input.md-search__input");
+  const meta = box.querySelector(".md-search-result__meta");
+  const list = box.querySelector(".md-search-result__list");
+  const facets = box.querySelector(".playbook-facets");
+  const fields = facets.querySelector(".playbook-facets__fields");
+  const selects = {};
+  let pagefind = null;
+  let facetsLoaded = null;
+  let asked = 0;
+
+  function load() {
+    pagefind ??= import(new URL("pagefind/pagefind.js", base).href).then(async (module) => {
+      const instance = module.createInstance({
+        basePath: new URL("pagefind/", base).href, noWorker: true,
+      });
+      await instance.options({ baseUrl: base.pathname, excerptLength: 28 });
+      await instance.init();
+      return instance;
+    });
+    return pagefind;
+  }
+
+  function idle(callback) {
+    (window.requestIdleCallback || ((f) => setTimeout(f, 200)))(callback, { timeout: 2000 });
+  }
+  idle(load);
+
+  function open() {
+    if (toggle && !toggle.checked) toggle.checked = true;
+    input.setAttribute("aria-expanded", "true");
+  }
+
+  function close() {
+    if (toggle) toggle.checked = false;
+    input.setAttribute("aria-expanded", "false");
+    input.blur();
+  }
+
+  /* Facets: one select per filter, built on first opening, with counts per value. */
+  function loadFacets() {
+    facetsLoaded ??= load().then(async (instance) => {
+      const totals = await instance.filters();
+      for (const [name, label] of FACETS) {
+        const select = document.createElement("select");
+        select.name = name;
+        select.setAttribute("aria-label", label);
+        select.dataset.facet = name;
+        const any = new Option(`${label}: any`, "");
+        select.append(any);
+        const values = name === "review" ? REVIEW_STATES.map(([v]) => v)
+          : Object.keys(totals[name] || {}).sort((a, b) => a.localeCompare(b));
+        for (const value of values) {
+          const text = name === "review" ? REVIEW_STATES.find(([v]) => v === value)[1] : value;
+          const option = new Option(text, value);
+          option.dataset.label = text;
+          select.append(option);
+        }
+        const field = document.createElement("label");
+        field.className = "playbook-facets__field";
+        field.append(select);
+        fields.append(field);
+        selects[name] = select;
+        select.addEventListener("change", search);
+      }
+      showCounts(totals, totals);
+    });
+    return facetsLoaded;
+  }
+
+  facets.addEventListener("toggle", () => { if (facets.open) loadFacets(); });
+
+  function chosenFilters(totals) {
+    const filters = {};
+    for (const [name, select] of Object.entries(selects)) {
+      if (!select.value) continue;
+      filters[name] = name === "review"
+        ? { any: Object.keys(totals.review || {}).filter((v) => reviewState(v) === select.value) }
+        : select.value;
+    }
+    return filters;
+  }
+
+  /* Counts: what each value would leave given the query and the other facets. */
+  function showCounts(counts, totals) {
+    for (const [name, select] of Object.entries(selects)) {
+      const own = select.value ? totals[name] || {} : counts[name] || {};
+      const review = {};
+      if (name === "review") {
+        for (const [value, count] of Object.entries(own)) {
+          const state = reviewState(value);
+          review[state] = (review[state] || 0) + count;
+        }
+      }
+      for (const option of select.options) {
+        if (!option.value) continue;
+        const count = (name === "review" ? review : own)[option.value] || 0;
+        option.textContent = `${option.dataset.label} (${count})`;
+      }
+    }
+  }
+
+  async function search() {
+    const query = input.value.trim();
+    const mine = ++asked;
+    const instance = await load();
+    const totals = facetsLoaded ? await instance.filters() : {};
+    const filters = chosenFilters(totals);
+    if (!query && !Object.keys(filters).length) {
+      if (mine !== asked) return;
+      list.replaceChildren();
+      meta.textContent = "Type to start searching";
+      if (facetsLoaded) showCounts(totals, totals);
+      return;
+    }
+    const found = query
+      ? await instance.search(query, { filters })
+      : await instance.search(null, { filters, sort: { title: "asc" } });
+    if (mine !== asked || found === null) return;
+    const pages = await Promise.all(found.results.slice(0, SHOWN).map((r) => r.data()));
+    if (mine !== asked) return;
+    const count = found.results.length;
+    meta.textContent = count === 0 ? "No matching documents"
+      : count === 1 ? "1 matching document" : `${count} matching documents`;
+    list.replaceChildren(...pages.map((page) => resultItem(page, query)));
+    if (facetsLoaded) showCounts(found.filters || {}, found.totalFilters || totals);
+  }
+
+  function resultItem(page, query) {
+    const item = document.createElement("li");
+    item.className = "md-search-result__item";
+    const link = document.createElement("a");
+    const target = new URL(page.url, location.href);
+    if (query) target.searchParams.set("h", query);
+    link.href = target.href;
+    link.className = "md-search-result__link";
+    link.tabIndex = -1;
+    link.setAttribute("role", "option");
+    const article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    const title = document.createElement("h1");
+    title.textContent = page.meta.title || page.url;
+    const kind = document.createElement("span");
+    kind.className = "playbook-search__kind";
+    kind.textContent = page.meta.kind || "";
+    const text = document.createElement("p");
+    if (query) text.append(...excerptNodes(page.excerpt));
+    else text.textContent = page.meta.summary || "";
+    article.append(kind, title, text);
+    link.append(article);
+    item.append(link);
+    return item;
+  }
+
+  /* Pagefind's excerpt is escaped text with <mark> around the matches: only the marks become
+     elements; everything else is shown as text. */
+  function excerptNodes(excerpt) {
+    const decoder = document.createElement("textarea");  // reads entities, makes no elements
+    const decode = (html) => { decoder.innerHTML = html; return decoder.value; };
+    return (excerpt || "").split(/(<mark>.*?<\/mark>)/).map((part) => {
+      const marked = /^<mark>(.*)<\/mark>$/.exec(part);
+      if (!marked) return decode(part);
+      const mark = document.createElement("mark");
+      mark.textContent = decode(marked[1]);
+      return mark;
+    });
+  }
+
+  /* Keyboard: / or s or f to search (as Material has it), arrows through the results, Enter
+     to open one, Escape to close. */
+  function links() { return [...list.querySelectorAll("a.md-search-result__link")]; }
+
+  function select(index) {
+    const all = links();
+    all.forEach((a, i) => a.setAttribute("aria-selected", String(i === index)));
+    if (all[index]) all[index].focus();
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const typing = event.target instanceof HTMLElement
+      && (event.target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName));
+    if (!typing && !event.ctrlKey && !event.metaKey && !event.altKey
+      && ["/", "s", "f"].includes(event.key)) {
+      event.preventDefault();
+      input.focus();
+      return;
+    }
+    if (!box.contains(event.target)) return;
+    const all = links();
+    const at = all.indexOf(document.activeElement);
+    if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    } else if (event.key === "ArrowDown" && all.length) {
+      event.preventDefault();
+      select(Math.min(at + 1, all.length - 1));
+    } else if (event.key === "ArrowUp" && at >= 0) {
+      event.preventDefault();
+      if (at === 0) input.focus(); else select(at - 1);
+    }
+  });
+
+  input.addEventListener("focus", () => { open(); load(); });
+  input.addEventListener("pointerenter", () => load(), { once: true });
+  input.addEventListener("input", search);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const first = links()[0];
+    if (first) first.click();
+  });
+  form.addEventListener("reset", () => { setTimeout(search); });
+}
+
+/* A review value is "soon/due" (ISO dates) or "never"; the state is the reader's day's. */
+function reviewState(value) {
+  if (value === "never") return "never";
+  const [soon, due] = value.split("/");
+  const now = new Date();
+  const today = [now.getFullYear(), now.getMonth() + 1, now.getDate()]
+    .map((n, i) => String(n).padStart(i ? 2 : 4, "0")).join("-");
+  if (today >= due) return "overdue";
+  if (today >= soon) return "due-soon";
+  return "current";
+}
