@@ -87,6 +87,8 @@ class _Service:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
 
 def write_pagefind_bundle(pages: Iterable[IndexedPage], out: Path, language: str = "en") -> int:
@@ -105,7 +107,17 @@ def write_pagefind_bundle(pages: Iterable[IndexedPage], out: Path, language: str
     finally:
         service.close()
     make_deterministic(out)
+    prune(out, language)
     return count
+
+
+def prune(out: Path, language: str) -> None:
+    """Remove what Pagefind writes for its own user interfaces and its worker: the site's search
+    (assets/javascripts/playbook-search.js) uses none of it, so none of it is published."""
+    kept = {"pagefind.js", "pagefind-entry.json", f"wasm.{language}.pagefind"}
+    for path in out.iterdir():
+        if path.is_file() and path.name not in kept and path.suffix != ".pf_meta":
+            path.unlink()
 
 
 # --- the same bundle for the same pages -----------------------------------------------------

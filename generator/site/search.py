@@ -6,7 +6,8 @@ model (never read back from the built pages): Pagefind reads per-element weights
 meta and sort keys from it, where its plain-text records could carry no weights, and the
 kind's `search_boost` is a weight.
 
-Facets (Pagefind filters): kind, pillar, role, RACI (`role: letter`), team, tag and review.
+Facets (Pagefind filters): kind, pillar, role, RACI (`Role: letter`), team, tag and review,
+each value as readers see it (titles, not ids).
 Review states change with the reader's day, so the index holds the dates (`soon/due`, or
 `never`) and the browser groups them into states, as the pages' review boxes do.
 """
@@ -82,9 +83,9 @@ def search_records(
         views = field_views(entity, schemas.kinds[entity.kind])
         filters = {
             "kind": (spec.plural,),
-            **_reference_filters(entity, references.get(entity.key, ())),
+            **_reference_filters(playbook, entity, references.get(entity.key, ())),
             "team": tuple(
-                sorted({o.team.id for o in owners_of(entity, teams) if o.team is not None})
+                sorted({o.team.title for o in owners_of(entity, teams) if o.team is not None})
             ),
             "tag": tuple(sorted({str(t) for t in entity.tags})),
             "review": (_review_value(entity, spec, due_soon_days),),
@@ -154,20 +155,29 @@ def _field_references(references: Sequence[Reference]) -> dict[str, list[Referen
 
 
 def _reference_filters(
-    entity: Entity, references: Sequence[Reference]
+    playbook: Playbook, entity: Entity, references: Sequence[Reference]
 ) -> dict[str, tuple[str, ...]]:
-    """Give the pillar, role and RACI facets an entry's fields name."""
-    pillars = {r.target for r in references if r.kind == "pillars"}
-    roles = {r.target for r in references if r.kind == "roles"}
+    """Give the pillar, role and RACI facets an entry's fields name, by the titles readers see
+    (`Product Manager: A`); the references are valid, so every one names an entry."""
+    pillars = {_title(playbook, "pillars", r.target) for r in references if r.kind == "pillars"}
+    roles = {_title(playbook, "roles", r.target) for r in references if r.kind == "roles"}
     raci = entity.fields.get("raci")
     letters = (
-        {f"{role}: {letter}" for role, letter in raci.items()} if isinstance(raci, dict) else set()
+        {f"{_title(playbook, 'roles', str(role))}: {letter}" for role, letter in raci.items()}
+        if isinstance(raci, dict)
+        else set()
     )
     return {
         "pillar": tuple(sorted(pillars)),
         "role": tuple(sorted(roles)),
         "raci": tuple(sorted(letters)),
     }
+
+
+def _title(playbook: Playbook, kind: str, entity_id: str) -> str:
+    """Give the title of the entry an id names, or the id if there is none."""
+    named = playbook.get(kind, entity_id)
+    return entity_id if named is None else named.title
 
 
 def _review_value(entity: Entity, spec: KindSpec, due_soon_days: int) -> str:

@@ -1,9 +1,9 @@
 /* The site's search: Pagefind's chunked index (pagefind/, written by the build from the model)
    behind Material's search box, with facets, keyboard use and highlighting on the target page.
 
-   Speed: the page preloads pagefind.js, its entry file and its wasm (main.html); this module
-   starts Pagefind when the browser is idle or the box is focused, whichever comes first, and
-   runs it without a worker so those preloads are the requests it makes. Facet counts need
+   Speed: the page preloads pagefind.js and its wasm (main.html); this module starts Pagefind
+   as soon as it arrives, before the page has finished loading, and runs it without a worker
+   so those preloads are the requests it makes. Facet counts need
    every filter file, so they are fetched only when the reader opens the filters. */
 
 const SHOWN = 10;
@@ -20,9 +20,35 @@ const config = JSON.parse(document.getElementById("__config")?.textContent || "{
 const base = new URL(config.base || ".", location.href);
 const features = config.features || [];
 
-highlightTerms();
-const box = document.querySelector("[data-playbook-search]");
-if (box) setUp(box);
+/* Loaded as an async module from the page's head: Pagefind starts loading at once, while the
+   page is still being parsed; the box and the highlighting wait for the document. */
+let pagefind = null;
+if (document.querySelector("link[rel=modulepreload][href$='pagefind/pagefind.js']")) load();
+whenParsed(() => {
+  highlightTerms();
+  const box = document.querySelector("[data-playbook-search]");
+  if (box) setUp(box);
+});
+
+function whenParsed(callback) {
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", callback, { once: true });
+  } else {
+    callback();
+  }
+}
+
+function load() {
+  pagefind ??= import(new URL("pagefind/pagefind.js", base).href).then(async (module) => {
+    const instance = module.createInstance({
+      basePath: new URL("pagefind/", base).href, noWorker: true,
+    });
+    await instance.options({ baseUrl: base.pathname, excerptLength: 28 });
+    await instance.init();
+    return instance;
+  });
+  return pagefind;
+}
 
 /* --- highlighting the searched words on the page a result opened (?h=...) ------------- */
 
@@ -73,26 +99,8 @@ function setUp(box) {
   const facets = box.querySelector(".playbook-facets");
   const fields = facets.querySelector(".playbook-facets__fields");
   const selects = {};
-  let pagefind = null;
   let facetsLoaded = null;
   let asked = 0;
-
-  function load() {
-    pagefind ??= import(new URL("pagefind/pagefind.js", base).href).then(async (module) => {
-      const instance = module.createInstance({
-        basePath: new URL("pagefind/", base).href, noWorker: true,
-      });
-      await instance.options({ baseUrl: base.pathname, excerptLength: 28 });
-      await instance.init();
-      return instance;
-    });
-    return pagefind;
-  }
-
-  function idle(callback) {
-    (window.requestIdleCallback || ((f) => setTimeout(f, 200)))(callback, { timeout: 2000 });
-  }
-  idle(load);
 
   function open() {
     if (toggle && !toggle.checked) toggle.checked = true;
@@ -131,7 +139,7 @@ function setUp(box) {
         selects[name] = select;
         select.addEventListener("change", search);
       }
-      showCounts(totals, totals);
+      showCounts(totals);
     });
     return facetsLoaded;
   }
@@ -149,10 +157,34 @@ function setUp(box) {
     return filters;
   }
 
-  /* Counts: what each value would leave given the query and the other facets. */
-  function showCounts(counts, totals) {
+  /* Counts: what each value would leave given the query and the other facets. A chosen
+     facet's own counts come from the same search without it (from the index files already
+     loaded, so no request), or its values could not be seen beside the one chosen. */
+  async function facetCounts(instance, query, filters, found, totals) {
+    const counts = { ...(found.filters || {}) };
+    for (const name of Object.keys(filters)) {
+      const others = { ...filters };
+      delete others[name];
+      const without = query || Object.keys(others).length
+        ? await find(instance, query, others) : { filters: totals };
+      counts[name] = without?.filters?.[name] || {};
+    }
+    return counts;
+  }
+
+  /* A query, or browsing by facet in title order. Pagefind reads `{any: []}` (a review
+     state no entry is in) as no filter at all: that choice leaves nothing. */
+  function find(instance, query, filters) {
+    if (Object.values(filters).some((f) => Array.isArray(f.any) && !f.any.length)) {
+      return { results: [], filters: {} };
+    }
+    return query ? instance.search(query, { filters })
+      : instance.search(null, { filters, sort: { title: "asc" } });
+  }
+
+  function showCounts(counts) {
     for (const [name, select] of Object.entries(selects)) {
-      const own = select.value ? totals[name] || {} : counts[name] || {};
+      const own = counts[name] || {};
       const review = {};
       if (name === "review") {
         for (const [value, count] of Object.entries(own)) {
@@ -168,30 +200,62 @@ function setUp(box) {
     }
   }
 
-  async function search() {
-    const query = input.value.trim();
+  /* One search at a time, for what the box holds when it starts: keystrokes typed meanwhile
+     (or while Pagefind loads) make one more search, not one each. */
+  let running = null;
+  let again = false;
+  function search() {
+    box.dataset.state = "searching";
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = runSearch().finally(() => {
+      running = null;
+      if (again) {
+        again = false;
+        search();
+      } else {
+        box.dataset.state = "done";  // what the box shows answers what it holds
+      }
+    });
+    return running;
+  }
+
+  async function runSearch() {
     const mine = ++asked;
     const instance = await load();
+    const query = input.value.trim();
     const totals = facetsLoaded ? await instance.filters() : {};
     const filters = chosenFilters(totals);
     if (!query && !Object.keys(filters).length) {
       if (mine !== asked) return;
       list.replaceChildren();
       meta.textContent = "Type to start searching";
-      if (facetsLoaded) showCounts(totals, totals);
+      if (facetsLoaded) showCounts(totals);
       return;
     }
-    const found = query
-      ? await instance.search(query, { filters })
-      : await instance.search(null, { filters, sort: { title: "asc" } });
+    const found = await find(instance, query, filters);
     if (mine !== asked || found === null) return;
-    const pages = await Promise.all(found.results.slice(0, SHOWN).map((r) => r.data()));
+    const pages = exactFirst(
+      await Promise.all(found.results.slice(0, SHOWN).map((r) => r.data())), query,
+    );
     if (mine !== asked) return;
     const count = found.results.length;
     meta.textContent = count === 0 ? "No matching documents"
       : count === 1 ? "1 matching document" : `${count} matching documents`;
     list.replaceChildren(...pages.map((page) => resultItem(page, query)));
-    if (facetsLoaded) showCounts(found.filters || {}, found.totalFilters || totals);
+    if (facetsLoaded) showCounts(await facetCounts(instance, query, filters, found, totals));
+  }
+
+  /* Pagefind stems words and boosts every title that holds the query's stems alike, so
+     "Product manager" ranks the team "Product management" (a short page) above the role of
+     that name. An entry whose title is what the reader typed comes first. */
+  function exactFirst(pages, query) {
+    const wanted = words(query);
+    if (!wanted) return pages;
+    const exact = pages.filter((page) => words(page.meta.title || "") === wanted);
+    return [...exact, ...pages.filter((page) => !exact.includes(page))];
   }
 
   function resultItem(page, query) {
@@ -277,6 +341,11 @@ function setUp(box) {
     if (first) first.click();
   });
   form.addEventListener("reset", () => { setTimeout(search); });
+}
+
+/* A text as its words, for comparing titles: case, punctuation and spacing aside. */
+function words(text) {
+  return text.toLocaleLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(" ");
 }
 
 /* A review value is "soon/due" (ISO dates) or "never"; the state is the reader's day's. */
