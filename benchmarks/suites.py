@@ -474,6 +474,8 @@ LABELS = {
         "  Material's search_index.json",
         "search: page load to first results, Pagefind",
         "  bytes fetched by the first query, Pagefind",
+        "  faceted query (one kind), Pagefind",
+        "  bytes: opening the facets and that query, Pagefind",
         "search: page load to first results, Material",
         "  bytes fetched by the first query, Material",
     ),

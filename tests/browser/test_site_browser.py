@@ -379,3 +379,14 @@ def test_facets_browse_with_an_empty_query_and_combine(visit: Visit) -> None:
     widened, pages = shown(visit)
     assert widened > narrowed and not set(pages) <= processes
     visit.check_no_errors()
+
+
+def test_search_says_so_when_its_index_cannot_be_loaded(visit: Visit) -> None:
+    visit.page.route("**/pagefind/**", lambda request_route: request_route.abort())
+    field = open_search(visit)
+    field.fill("roadmap")
+    settled(visit)
+    meta = visit.page.locator(".md-search-result__meta").inner_text()
+    assert meta.startswith("Search is not available")
+    assert shown(visit)[1] == []
+    assert not [e for e in visit.errors if e.startswith("page error")]  # no unhandled failure

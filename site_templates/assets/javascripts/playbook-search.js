@@ -7,6 +7,9 @@
    every filter file, so they are fetched only when the reader opens the filters. */
 
 const SHOWN = 10;
+const MIN_QUERY = 2;
+/* One letter matches nearly every entry: ranking them all costs the most and tells the reader
+   nothing, and would hold up the search for the second letter. */
 const FACETS = [
   ["kind", "Kind"], ["pillar", "Pillar"], ["role", "Role"], ["raci", "RACI"],
   ["team", "Team"], ["tag", "Tag"], ["review", "Review"],
@@ -23,7 +26,7 @@ const features = config.features || [];
 /* Loaded as an async module from the page's head: Pagefind starts loading at once, while the
    page is still being parsed; the box and the highlighting wait for the document. */
 let pagefind = null;
-if (document.querySelector("link[rel=modulepreload][href$='pagefind/pagefind.js']")) load();
+if (document.querySelector("link[rel=modulepreload][href$='pagefind/pagefind.js']")) warmUp();
 whenParsed(() => {
   highlightTerms();
   const box = document.querySelector("[data-playbook-search]");
@@ -47,7 +50,13 @@ function load() {
     await instance.init();
     return instance;
   });
+  // A load that failed (the reader left the page, the network dropped) is tried again on use.
+  pagefind.catch(() => { pagefind = null; });
   return pagefind;
+}
+
+function warmUp() {
+  load().catch(() => {});  // the search reports a failure when the reader uses it
 }
 
 /* --- highlighting the searched words on the page a result opened (?h=...) ------------- */
@@ -140,6 +149,12 @@ function setUp(box) {
         select.addEventListener("change", search);
       }
       showCounts(totals);
+      answered = null;  // the counts for what the box holds
+      search();
+    });
+    facetsLoaded.catch(() => {
+      facetsLoaded = null;  // opened again, they are tried again
+      facets.open = false;
     });
     return facetsLoaded;
   }
@@ -210,7 +225,11 @@ function setUp(box) {
       again = true;
       return running;
     }
-    running = runSearch().finally(() => {
+    running = runSearch().catch(() => {
+      answered = null;
+      list.replaceChildren();
+      meta.textContent = "Search is not available: the search index could not be loaded";
+    }).finally(() => {
       running = null;
       if (again) {
         again = false;
@@ -222,12 +241,17 @@ function setUp(box) {
     return running;
   }
 
+  let answered = null;
   async function runSearch() {
     const mine = ++asked;
     const instance = await load();
-    const query = input.value.trim();
+    const typed = input.value.trim();
+    const query = typed.length < MIN_QUERY ? "" : typed;
     const totals = facetsLoaded ? await instance.filters() : {};
     const filters = chosenFilters(totals);
+    const key = JSON.stringify([query, filters]);
+    if (key === answered) return;  // keystrokes that changed nothing, or came back to it
+    answered = key;
     if (!query && !Object.keys(filters).length) {
       if (mine !== asked) return;
       list.replaceChildren();
@@ -236,6 +260,7 @@ function setUp(box) {
       return;
     }
     const found = await find(instance, query, filters);
+    if (found === null) answered = null;  // Pagefind gave up on it: not answered
     if (mine !== asked || found === null) return;
     const pages = exactFirst(
       await Promise.all(found.results.slice(0, SHOWN).map((r) => r.data())), query,
@@ -332,8 +357,8 @@ function setUp(box) {
     }
   });
 
-  input.addEventListener("focus", () => { open(); load(); });
-  input.addEventListener("pointerenter", () => load(), { once: true });
+  input.addEventListener("focus", () => { open(); warmUp(); });
+  input.addEventListener("pointerenter", warmUp, { once: true });
   input.addEventListener("input", search);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
