@@ -220,8 +220,9 @@ def mkdocs_config(path: Path, settings: dict[str, Any]) -> Path:
 
 def bare_config(root: Path, rendered: Path, site: Path) -> Path:
     """Give an mkdocs.yml that builds the rendered tree as it is: the project's settings, its
-    navigation, its plugins without ours. It sits beside mkdocs.yml, whose relative paths
-    (theme overrides) are relative to the file that names them."""
+    navigation, its plugins without ours, and Material's search (our plugin indexes the site
+    for search, so the floor is a searchable site too). It sits beside mkdocs.yml, whose
+    relative paths (theme overrides) are relative to the file that names them."""
     from generator.site.settings import read_mkdocs_yml
 
     plugins = [
@@ -229,6 +230,8 @@ def bare_config(root: Path, rendered: Path, site: Path) -> Path:
         for p in read_mkdocs_yml(root).get("plugins", [])
         if p != "playbook" and not (isinstance(p, dict) and "playbook" in p)
     ]
+    if not any(p == "search" or (isinstance(p, dict) and "search" in p) for p in plugins):
+        plugins.append("search")
     settings: dict[str, Any] = {
         "INHERIT": "mkdocs.yml",
         "docs_dir": str(rendered),

@@ -16,7 +16,7 @@ import os
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.errors import BuildError
@@ -66,14 +66,17 @@ class _Service:
         try:
             self.process.stdin.write(base64.b64encode(message) + b",")
             self.process.stdin.flush()
-            while b"," not in self.pending:
-                chunk = os.read(self.process.stdout.fileno(), 1 << 16)
+            # The bundle's files come as one reply of megabytes: gather the pieces, and look for
+            # the end only in the newest.
+            pieces = [self.pending]
+            while b"," not in pieces[-1]:
+                chunk = os.read(self.process.stdout.fileno(), 1 << 20)
                 if not chunk:
                     raise BuildError("the search indexer (Pagefind) stopped unexpectedly")
-                self.pending += chunk
+                pieces.append(chunk)
         except BrokenPipeError:
             raise BuildError("the search indexer (Pagefind) stopped unexpectedly") from None
-        reply, self.pending = self.pending.split(b",", 1)
+        reply, self.pending = b"".join(pieces).split(b",", 1)
         answer: dict[str, Any] = json.loads(base64.b64decode(reply))["payload"]
         if answer.get("type") == "Error":
             raise BuildError(f"the search indexer (Pagefind) refused: {answer.get('message')}")
@@ -92,7 +95,10 @@ class _Service:
 
 
 def write_pagefind_bundle(pages: Iterable[IndexedPage], out: Path, language: str = "en") -> int:
-    """Index `pages` in the order given and write Pagefind's bundle into `out`; give the count."""
+    """Index `pages` in the order given and write Pagefind's bundle into `out`; give the count.
+
+    The indexer hands its files over (`GetFiles`) and we write them: after its own
+    `WriteFiles` had answered, a build under load read the entry file empty."""
     service = _Service(pagefind_binary())
     try:
         config = {"force_language": language, "write_playground": False}
@@ -103,21 +109,31 @@ def write_pagefind_bundle(pages: Iterable[IndexedPage], out: Path, language: str
                 {"type": "AddFile", "index_id": index, "url": page.url, "file_contents": page.html}
             )
             count += 1
-        service.ask({"type": "WriteFiles", "index_id": index, "output_path": str(out)})
+        files = service.ask({"type": "GetFiles", "index_id": index})["files"]
     finally:
         service.close()
+    for file in files:
+        relative = PurePosixPath(file["path"])
+        if relative.is_absolute() or ".." in relative.parts:
+            raise BuildError(
+                f"the search indexer (Pagefind) named a file outside its folder: {relative}"
+            )
+        if published(relative, language):
+            target = out.joinpath(*relative.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(base64.b64decode(file["content"]))
     make_deterministic(out)
-    prune(out, language)
     return count
 
 
-def prune(out: Path, language: str) -> None:
-    """Remove what Pagefind writes for its own user interfaces and its worker: the site's search
-    (assets/javascripts/playbook-search.js) uses none of it, so none of it is published."""
+def published(relative: PurePosixPath, language: str) -> bool:
+    """Tell whether a file of Pagefind's bundle is one the site's search loads
+    (assets/javascripts/playbook-search.js): not Pagefind's own user interfaces, its worker or
+    another language's wasm."""
+    if len(relative.parts) > 1:
+        return relative.parts[0] in ("filter", "fragment", "index")
     kept = {"pagefind.js", "pagefind-entry.json", f"wasm.{language}.pagefind"}
-    for path in out.iterdir():
-        if path.is_file() and path.name not in kept and path.suffix != ".pf_meta":
-            path.unlink()
+    return relative.name in kept or relative.suffix == ".pf_meta"
 
 
 # --- the same bundle for the same pages -----------------------------------------------------
