@@ -1,7 +1,7 @@
 """In-process probes, each run as its own process: they time the work alone, without start-up.
 
     python -m benchmarks.probe history ROOT [--cold]
-    python -m benchmarks.probe search SITE_DIR [--query WORD]
+    python -m benchmarks.probe search SITE_DIR [--query WORD] [--facet KIND]
 
 Each prints `{"seconds": ...}` (and what else it found) as its last line.
 """
@@ -64,31 +64,80 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def search(site: Path, query: str) -> dict[str, Any]:
-    """Give the time from navigation start to the first search result on the site's home page."""
+SEARCH_FILES = ("/pagefind/", "/search/", "/workers/search", "/lunr/")
+"""Where each engine's files are: Pagefind's bundle; Material's index, worker and lunr."""
+
+
+def search(site: Path, query: str, facet: str | None) -> dict[str, Any]:
+    """Give the time from navigation start to the first search result on the site's home page,
+    the bytes of search files fetched by then and, with `facet` (a kind) on a site that has
+    facets, the same for opening the filters and choosing that kind."""
     from playwright.sync_api import sync_playwright
 
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    fetched: list[int] = []
+
+    def finished(request: Any) -> None:
+        if any(part in request.url for part in SEARCH_FILES):
+            fetched.append(int(request.sizes()["responseBodySize"]))
+
+    result: dict[str, Any] = {}
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                context.on("requestfinished", finished)
+                page = context.new_page()
                 page.add_init_script(FIRST_RESULT)
                 page.goto(f"http://127.0.0.1:{server.server_address[1]}/", wait_until="commit")
                 field = page.locator("input.md-search__input")
                 field.focus()
                 field.press_sequentially(query)
                 page.wait_for_function("window.__firstResult !== undefined", timeout=300_000)
-                milliseconds = float(page.evaluate("window.__firstResult"))
+                result["seconds"] = float(page.evaluate("window.__firstResult")) / 1000
+                page.wait_for_timeout(300)  # the request events of the last fragments
+                result["search_bytes"] = sum(fetched)
+                if facet is not None and page.locator(".playbook-facets").count():
+                    result.update(_faceted_query(page, facet, fetched))
             finally:
                 browser.close()
     finally:
         server.shutdown()
         server.server_close()
-    return {"seconds": milliseconds / 1000}
+    return result
+
+
+CHOOSE_FACET = """
+([facet, value]) => new Promise((resolve) => {
+  const meta = document.querySelector(".md-search-result__meta");
+  const before = meta.textContent;
+  const started = performance.now();
+  new MutationObserver((_, observer) => {
+    if (meta.textContent !== before) {
+      observer.disconnect();
+      requestAnimationFrame(() => resolve(performance.now() - started));
+    }
+  }).observe(document.querySelector(".md-search-result"),
+    {childList: true, subtree: true, characterData: true});
+  const select = document.querySelector(`select[name="${facet}"]`);
+  select.value = value;
+  select.dispatchEvent(new Event("change"));
+})
+"""
+"""Chooses a facet value; resolves with the milliseconds until the result count changes."""
+
+
+def _faceted_query(page: Any, kind: str, fetched: list[int]) -> dict[str, float]:
+    """Open the filters and narrow the results to one kind: time and bytes it took."""
+    before = sum(fetched)
+    page.locator(".playbook-facets summary").click()
+    page.locator("select[name=kind]").wait_for()
+    milliseconds = float(page.evaluate(CHOOSE_FACET, ["kind", kind]))
+    page.wait_for_timeout(300)
+    return {"facet_seconds": milliseconds / 1000, "facet_bytes": sum(fetched) - before}
 
 
 def main() -> None:
@@ -100,11 +149,12 @@ def main() -> None:
     search_parser = commands.add_parser("search")
     search_parser.add_argument("site", type=Path)
     search_parser.add_argument("--query", default="roadmap")
+    search_parser.add_argument("--facet", default="Processes", help="a kind to narrow to")
     args = parser.parse_args()
     if args.probe == "history":
         result = history(args.root, args.cold)
     else:
-        result = search(args.site, args.query)
+        result = search(args.site, args.query, args.facet or None)
     print(json.dumps(result))
 
 

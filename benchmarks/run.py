@@ -134,6 +134,8 @@ def run_all(settings: Settings, only: frozenset[str]) -> Results:
         )
     if wanted("dates"):
         add(run_suite("dates", f"{small:,} pages", lambda: suites.dates(settings, small)))
+    if wanted("preview"):
+        add(run_suite("preview", f"{small:,}", lambda: suites.preview(settings, small)))
     if wanted("search"):
         for n in settings.sizes:
             add(run_suite("search", f"{n:,}", lambda n=n: suites.search(settings, n, sites.get(n))))  # type: ignore[misc]

@@ -220,8 +220,9 @@ def mkdocs_config(path: Path, settings: dict[str, Any]) -> Path:
 
 def bare_config(root: Path, rendered: Path, site: Path) -> Path:
     """Give an mkdocs.yml that builds the rendered tree as it is: the project's settings, its
-    navigation, its plugins without ours. It sits beside mkdocs.yml, whose relative paths
-    (theme overrides) are relative to the file that names them."""
+    navigation, its plugins without ours, and Material's search (our plugin indexes the site
+    for search, so the floor is a searchable site too). It sits beside mkdocs.yml, whose
+    relative paths (theme overrides) are relative to the file that names them."""
     from generator.site.settings import read_mkdocs_yml
 
     plugins = [
@@ -229,6 +230,8 @@ def bare_config(root: Path, rendered: Path, site: Path) -> Path:
         for p in read_mkdocs_yml(root).get("plugins", [])
         if p != "playbook" and not (isinstance(p, dict) and "playbook" in p)
     ]
+    if not any(p == "search" or (isinstance(p, dict) and "search" in p) for p in plugins):
+        plugins.append("search")
     settings: dict[str, Any] = {
         "INHERIT": "mkdocs.yml",
         "docs_dir": str(rendered),
@@ -382,16 +385,32 @@ def dates(settings: Settings, n: int) -> Results:
 # --- search -------------------------------------------------------------------------------
 
 
+def material_config(root: Path, site: Path) -> Path:
+    """Give an mkdocs.yml that builds the same site with Material's search plugin (our plugin
+    still renders the pages; with Material's plugin on, the header shows Material's search)."""
+    return mkdocs_config(
+        root / "mkdocs.material.yml",
+        {"INHERIT": "mkdocs.yml", "site_dir": str(site), "plugins": ["playbook", "search"]},
+    )
+
+
+def folder_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
 def search(settings: Settings, n: int, site: Path | None) -> Results:
-    """Time from page load to the first search results, and the index size."""
+    """Pagefind (the site's search) beside Material's search on the same site in the same run:
+    page load to first results, bytes of search files fetched by then, a faceted query, and
+    the index size on disk."""
     results = Results()
     size = f"{n:,}"
-    if site is None or not (site / "search" / "search_index.json").is_file():
+    if site is not None and (site / "pagefind").is_dir():
+        root = dated_repo(settings, n)  # the build suite's site
+    else:
         # A size the build suite did not cover: build it once, and once each its two parts, so
         # the memory of the generator alone and of MkDocs alone show beside the whole.
         once = replace(settings, runs=1)
-        site = settings.workspace / f"site-{n}"
-        root = playbook_repo(settings, n)
+        root, site = playbook_repo(settings, n), settings.workspace / f"site-{n}"
         build = timed([*PLAYBOOK, "--root", str(root), "build", "--out", str(site)], once)
         results.rows.append(Row("playbook build (no history), once", size, build))
         rendered = settings.workspace / f"rendered-{n}"
@@ -400,11 +419,64 @@ def search(settings: Settings, n: int, site: Path | None) -> Results:
         config = bare_config(root, rendered, settings.workspace / f"bare-site-{n}")
         bare = timed([*MKDOCS, "build", "-q", "-f", str(config)], once, cwd=root)
         results.rows.append(Row("  bare mkdocs build of that tree, once", size, bare))
-    index = site / "search" / "search_index.json"
-    results.rows.append(Row("search index size", size, value=index.stat().st_size / 1e6, unit="MB"))
-    first = timed(python("-m", "benchmarks.probe", "search", str(site)), settings, reported=True)
-    results.rows.append(Row("search: page load to first results", size, first))
+    material = settings.workspace / f"material-site-{n}"
+    run_once([*MKDOCS, "build", "-q", "-f", str(material_config(root, material))], cwd=root)
+    results.rows.append(
+        Row("search index size: Pagefind", size, value=folder_mb(site / "pagefind"), unit="MB")
+    )
+    index = material / "search" / "search_index.json"
+    results.rows.append(
+        Row("  Material's search_index.json", size, value=index.stat().st_size / 1e6, unit="MB")
+    )
+    sites = {"Pagefind": site, "Material": material}
+    reports: dict[str, list[tuple[Run, dict[str, Any]]]] = {name: [] for name in sites}
+    for _ in range(max(1, settings.runs)):  # interleaved: a busy minute weighs on both
+        for name, folder in sites.items():
+            run, text = run_once(python("-m", "benchmarks.probe", "search", str(folder)))
+            reports[name].append((run, json.loads(text.strip().splitlines()[-1])))
+    for name, measured in reports.items():
+        first = Figure(tuple(replace(run, wall=r["seconds"]) for run, r in measured))
+        results.rows.append(Row(f"search: page load to first results, {name}", size, first))
+        fetched = statistics.median(r["search_bytes"] for _, r in measured) / 1e6
+        label = f"  bytes fetched by the first query, {name}"
+        results.rows.append(Row(label, size, value=fetched, unit="MB"))
+        if all("facet_seconds" in r for _, r in measured):
+            facet = statistics.median(r["facet_seconds"] for _, r in measured)
+            results.rows.append(Row(f"  faceted query (one kind), {name}", size, value=facet))
+            facet_bytes = statistics.median(r["facet_bytes"] for _, r in measured) / 1e6
+            label = f"  bytes: opening the facets and that query, {name}"
+            results.rows.append(Row(label, size, value=facet_bytes, unit="MB"))
     return results
+
+
+def preview(settings: Settings, n: int) -> Results:
+    """Save-to-reload in `playbook serve`: from writing an entity's file to the browser
+    showing the change, beside a full build of the same playbook (what a save cost before
+    `serve` rebuilt only the changed pages)."""
+    size = f"{n:,}"
+    root = playbook_repo(settings, n)
+    saves = max(3, settings.runs)
+    run, text = run_once(python("-m", "benchmarks.preview", str(root), "--saves", str(saves)))
+    report = json.loads(text.strip().splitlines()[-1])
+    reload = Figure(tuple(replace(run, wall=seconds) for seconds in report["saves"]))
+    site = settings.workspace / f"preview-full-{n}"
+    full = timed([*PLAYBOOK, "--root", str(root), "build", "--out", str(site)], settings)
+    return Results(
+        rows=[
+            Row("serve: save to reload in the browser", size, reload),
+            Row("  serve: first build, to serving", size, value=report["first_build"]),
+            Row("  a full playbook build (no history)", size, full),
+        ],
+        ratios=[
+            Ratio(
+                f"serve: save to reload at {size} (s)",
+                reload.median,
+                "< 3",
+                at_most(reload.median, 3.0),
+                "median of the saves; a full build is the row above it",
+            )
+        ],
+    )
 
 
 LABELS = {
@@ -430,6 +502,20 @@ LABELS = {
         "  mkdocs build + git-revision-date plugin",
         "  time the date plugin adds",
     ),
-    "search": ("search index size", "search: page load to first results"),
+    "search": (
+        "search index size: Pagefind",
+        "  Material's search_index.json",
+        "search: page load to first results, Pagefind",
+        "  bytes fetched by the first query, Pagefind",
+        "  faceted query (one kind), Pagefind",
+        "  bytes: opening the facets and that query, Pagefind",
+        "search: page load to first results, Material",
+        "  bytes fetched by the first query, Material",
+    ),
+    "preview": (
+        "serve: save to reload in the browser",
+        "  serve: first build, to serving",
+        "  a full playbook build (no history)",
+    ),
 }
 """The rows each suite gives, so a suite that cannot run still shows what is missing."""

@@ -21,7 +21,7 @@ from generator.checks.issue_report import format_issue
 from generator.config import Config, load_config
 from generator.errors import PlaybookError
 from generator.model import Severity
-from generator.pipeline import Site, render_playbook, write_docs
+from generator.pipeline import Site, index_search, render_playbook, write_docs
 from generator.site.scan import scan_site
 from generator.site.settings import read_mkdocs_file, source_folders
 from generator.site.wayfinding import place_entity_pages
@@ -46,6 +46,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
         self.handed: tuple[Site, Path] | None = None
         """What the pipeline has just validated, rendered and written (to that folder)."""
         self.repository: Config | None = None
+        self.site: Site | None = None
 
     @classmethod
     def hand_over(cls, engine: MkDocsConfig, site: Site, written: Path) -> None:
@@ -70,6 +71,7 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
                 write_docs(repository, site, Path(config.docs_dir))
         except PlaybookError as error:
             raise PluginError(f"playbook: {error}") from error
+        self.site = site
         if config.nav is None:
             config.nav = site.nav
         return config
@@ -84,9 +86,13 @@ class PlaybookPlugin(BasePlugin[PlaybookPluginConfig]):  # type: ignore[no-untyp
                 log.warning(format_issue(issue))
 
     def on_post_build(self, config: Any) -> None:
-        # `playbook build` scans its staging folder before swapping it in; plain `mkdocs build`
-        # writes in place, so the least it can do is fail.
-        if self.handed is None:
+        # `playbook build` indexes and scans its staging folder before swapping it in; plain
+        # `mkdocs build` writes in place, so the least it can do is fail.
+        if self.handed is None and self.site is not None and self.repository is not None:
+            try:
+                index_search(self.repository, self.site, Path(config.site_dir))
+            except PlaybookError as error:
+                raise PluginError(f"playbook: {error}") from error
             findings = scan_site(Path(config.site_dir))
             if findings:
                 shown = "; ".join(str(f) for f in findings[:5])

@@ -1,6 +1,7 @@
 """The table of contents: every command's path through the stages, top to bottom.
 
     validate_playbook -> read_history -> render_site -> write_docs -> build_site
+                                                                       (engine, index_search)
 
 Each stage is a function of values to a value, in a module of its own; this module only puts
 them in order. The command line (`cli.py`) and the MkDocs adapter (`mkdocs_plugin.py`) call
@@ -30,6 +31,7 @@ __all__ = [
     "Validation",
     "build_site",
     "diff_revisions",
+    "index_search",
     "read_history",
     "render_playbook",
     "serve_site",
@@ -125,6 +127,7 @@ def build_site(config: Config, site: Site, out: Path | None, strict: bool) -> Pa
     try:
         with source_date_epoch(site.history):
             _run_engine(config, site, docs, staging, strict)
+        index_search(config, site, staging)
         check_built_site(staging)
     except BaseException as error:
         discard(staging)
@@ -144,7 +147,7 @@ def serve_site(config: Config, dev_addr: str | None) -> None:
     and the site comes back by itself once they are fixed.
     """
     from generator.site.build import check_built_site
-    from generator.site.preview import pages_only, serve_preview
+    from generator.site.preview import Afterwards, pages_only, serve_preview
     from generator.site.settings import (
         MKDOCS_FILE,
         check_theme_folder,
@@ -154,7 +157,10 @@ def serve_site(config: Config, dev_addr: str | None) -> None:
     )
     from generator.site.write import write_tree
 
+    afterwards = Afterwards()
+
     def rebuild(into: Path, serve_url: str, engine_unchanged: bool) -> str | None:
+        afterwards.wait()
         site = render_playbook(config, strict=False)
         if not site.rendered:
             return site.problems
@@ -166,12 +172,25 @@ def serve_site(config: Config, dev_addr: str | None) -> None:
         started = time.time() - 2  # file systems that keep whole seconds round down
         _run_engine(config, site, docs, into, False, serve_url, dirty)
         check_built_site(into, since=started if dirty else None)  # the rest was checked before
+        if dirty:  # the reader sees the change at once, and its search a few seconds later
+            afterwards.run(lambda: index_search(config, site, into))
+        else:
+            index_search(config, site, into)
         return None
 
     mkdocs_yml = config.root / MKDOCS_FILE
     watched = (*source_folders(config), mkdocs_yml)
     engine_inputs = (mkdocs_yml, config.template_dir)
     serve_preview(read_mkdocs_yml(config.root), watched, engine_inputs, dev_addr, rebuild)
+
+
+def index_search(config: Config, site: Site, built: Path) -> int:
+    """Write the search index into a site the engine has built, from the model (not from the
+    built pages); give the number of records."""
+    from generator.site.search import write_search_index
+
+    directory_urls = bool(site.mkdocs.get("use_directory_urls", True))
+    return write_search_index(site.validation, config, built, directory_urls)
 
 
 def _run_engine(

@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 import sys
-from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -91,30 +90,66 @@ def test_navigation_holds_catalogues_not_entities(built: Path) -> None:
     assert len(nav) == 17  # home, 11 kind catalogues, RACI, tags, changelog, health, reference
 
 
-def test_search_index_ranks_entities_and_repeats_nothing(built: Path) -> None:
-    index = json.loads(
-        (built / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+def pagefind_fragments(site: Path) -> dict[str, dict[str, Any]]:
+    """Give what Pagefind stored for each page of the site's search index, by address."""
+    import gzip
+
+    fragments = {}
+    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        fragment = json.loads(data[len(b"pagefind_dcd") :])
+        fragments[fragment["url"]] = fragment
+    return fragments
+
+
+def test_search_index_holds_every_entry_with_facets_from_the_model(built: Path) -> None:
+    fragments = pagefind_fragments(built / "site")
+    model = json.loads((built / "site" / "playbook.json").read_text(encoding="utf-8"))
+    entries = {f"/{e['kind']}/{e['id']}/" for e in model["entities"]}
+    assert set(fragments) == entries | {"/raci-matrix/"}
+    process = fragments["/processes/feedback-loop/"]
+    fields = next(
+        e for e in model["entities"] if (e["kind"], e["id"]) == ("processes", "feedback-loop")
+    )["fields"]
+    roles = {e["id"]: e["title"] for e in model["entities"] if e["kind"] == "roles"}
+    # Facet values are what readers see: titles, not ids.
+    assert process["filters"]["kind"] == ["Processes"]
+    assert process["filters"]["raci"] == sorted(
+        f"{roles[r]}: {x}" for r, x in fields["raci"].items()
     )
-    docs = index["docs"]
-    by_page: dict[str, list[dict[str, object]]] = defaultdict(list)
-    for doc in docs:
-        by_page[str(doc["location"]).split("#")[0]].append(doc)
-    assert by_page["tools/amplitude/"][0]["boost"] > by_page["faq/what-is-product-ops/"][0]["boost"]
-    assert "tags/" not in by_page and "tools/" not in by_page
-    # The RACI matrix is found by the processes and roles it lists.
-    matrix = " ".join(str(doc["text"]) for doc in by_page["raci-matrix/"])
-    assert "Run the feedback loop" in matrix and "Product ops manager" in matrix
-    assert not any("flowchart" in str(doc["text"]) for doc in docs)
-    for page, sections in by_page.items():
-        seen: dict[str, str] = {}
-        for section in sections:
-            # A fragment is the text of one paragraph, list item or table: between two tags.
-            for fragment in re.split(r"<[^>]+>", str(section["text"])):
-                fragment = fragment.strip()
-                if len(fragment) > 30:
-                    assert (
-                        seen.setdefault(fragment, str(section["location"])) == section["location"]
-                    ), f"{page}: {fragment!r} is indexed twice"
+    assert set(process["filters"]["role"]) >= {roles[r] for r in fields["raci"]}
+    assert process["meta"]["title"] == fields["title"]
+    # Snippets come from the entry's words, not from the page's labels and review box.
+    assert fields["summary"] in process["content"]
+    for page in fragments.values():
+        assert not re.search(r"Maintained by|Last reviewed|flowchart", page["content"]), page["url"]
+        assert bool(page["filters"].get("review")) == (page["url"] in entries), page["url"]
+    # The RACI matrix is found by the processes and roles it lists, and is no facet's value.
+    matrix = fragments["/raci-matrix/"]
+    assert fields["title"] in matrix["content"]
+    assert all(roles[r] in matrix["content"] for r in fields["raci"])
+    assert not matrix["filters"]
+
+
+def test_search_ranks_by_the_kinds_boost(built: Path) -> None:
+    from generator.content.schemas import load_schemas
+    from generator.site.search import record_html, search_records
+
+    # The same words weigh more in a kind with a higher search_boost (tools 5, faq 2).
+    schemas = load_schemas(built / "schemas", built)
+    boosts = {name: kind.spec.search_boost for name, kind in schemas.kinds.items()}
+    assert boosts["tools"] > boosts["faq"]
+    from generator.config import load_config
+    from generator.pipeline import validate_playbook
+
+    validation = validate_playbook(load_config(built))
+    records = {r.url: r for r in search_records(validation.playbook, validation.schemas, 30)}
+    weights = {
+        url: [float(w) for w in re.findall(r'data-pagefind-weight="([\d.]+)"', record_html(r))]
+        for url, r in records.items()
+    }
+    assert weights["/tools/amplitude/"] > weights["/faq/what-is-product-ops/"]
 
 
 def test_two_builds_are_byte_identical(built: Path, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import logging
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,31 @@ DEFAULT_ADDRESS = "127.0.0.1:8000"
 Rebuild = Callable[[Path, str, bool], str | None]
 """Builds the site into a folder for a served address (only the changed pages, when the third
 argument allows it); gives None, or the problems that stopped it."""
+
+
+class Afterwards:
+    """Work a rebuild leaves until the browser has reloaded (the search index), one job at a
+    time: the next rebuild waits for it first, so two never write the site at once."""
+
+    def __init__(self) -> None:
+        self.thread: threading.Thread | None = None
+
+    def run(self, job: Callable[[], object]) -> None:
+        self.wait()
+        self.thread = threading.Thread(target=_logged, args=(job,), daemon=True)
+        self.thread.start()
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+
+
+def _logged(job: Callable[[], object]) -> None:
+    try:
+        job()
+    except PlaybookError as error:  # the pages are served; only the search is behind
+        log.error("playbook: the search index was not updated: %s", error)
 
 
 class PreviewServer(LiveReloadServer):

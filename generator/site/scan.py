@@ -31,6 +31,10 @@ URL_ATTRIBUTES = frozenset({
 FORBIDDEN_TAGS = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "base"})
 _THEME_SCRIPT_SRC = re.compile(r"(?:\.\./)*/?assets/javascripts/[\w./-]+\.js\Z")
 """Material's bundles, addressed relative to the page or from the site root."""
+_SEARCH_MODULE = re.compile(r"(?:\.\./)*/?pagefind/pagefind\.js\Z")
+"""The one script of the search index the pages may preload: the file Pagefind's indexer
+writes at the top of `pagefind/` (generator/site/search.py); nothing of content is there."""
+_MODULE_LINK = re.compile(r"<link\b[^>]*\bmodulepreload\b[^>]*>", re.I)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -109,6 +113,9 @@ def plainly_clean(text: str) -> bool:
     for value in _STYLE.findall(low):
         if any(c in value for c in "&\\%") or "javascript" in value:
             return False
+    for link in _MODULE_LINK.findall(text):
+        if not allowed_module_link(_attributes(link[len("<link") : -1])):
+            return False
     scripts = _SCRIPT.findall(text)  # the original text: inline scripts are compared exactly
     if len(scripts) != low.count("<script"):
         return False
@@ -162,6 +169,10 @@ class _Scanner(HTMLParser):
         if tag == "meta" and values.get("http-equiv", "").strip().lower() == "refresh":
             content = values.get("content", "")
             self.report("refresh", f"<meta http-equiv=refresh content={content!r}>")
+        if tag == "link" and not allowed_module_link(values):
+            self.report(
+                "script", f"<link rel=modulepreload> not the site's own: {values.get('href')}"
+            )
         if tag == "script":
             line, offset = self.getpos()
             self.script, self.script_text = (line, offset, values), []
@@ -214,6 +225,14 @@ class _Scanner(HTMLParser):
         lines = tuple((number, 0, text) for number, text in enumerate(source.split("\n")))
         for problem in diagram_problems(lines, page_links=True):
             self.report("mermaid", f"diagram line {problem.line}: {problem.message}", self.mermaid_at)
+
+
+def allowed_module_link(attributes: dict[str, str | None] | dict[str, str]) -> bool:
+    """Tell whether a `<link>` preloads no script but the theme's or the search index's own."""
+    if "modulepreload" not in (attributes.get("rel") or "").lower().split():
+        return True
+    href = attributes.get("href") or ""
+    return bool(_THEME_SCRIPT_SRC.match(href) or _SEARCH_MODULE.match(href))
 
 
 def allowed_script(attributes: dict[str, str], content: str) -> bool:

@@ -95,3 +95,36 @@ def test_the_open_page_follows_saves_problems_and_their_fix(
     tool.write_text(good, encoding="utf-8")
     _shows(page, "Product analytics for events")
     assert "The playbook has problems" not in page.inner_text("body")
+
+
+def _found(page: Any, query: str) -> list[str]:
+    """Search the open page for `query` (after a fresh load); give the result addresses."""
+    page.reload()
+    page.locator("input.md-search__input").fill(query)
+    page.wait_for_function(
+        "() => document.querySelector('[data-playbook-search]')?.dataset.state === 'done'",
+        timeout=TIMEOUT_MS,
+    )
+    return list(
+        page.eval_on_selector_all(
+            ".md-search-result__item > a", "els => els.map(e => new URL(e.href).pathname)"
+        )
+    )
+
+
+def test_search_follows_a_save(preview: tuple[Path, str], page: Any) -> None:
+    repo, base = preview
+    tool = repo / "playbook" / "tools" / "amplitude.yml"
+    page.goto(base + "tools/amplitude/")
+    assert _found(page, "Zyzzogeton") == []
+    tool.write_text(
+        tool.read_text(encoding="utf-8").replace("Product analytics", "Zyzzogeton analytics"),
+        encoding="utf-8",
+    )
+    _shows(page, "Zyzzogeton analytics for events")
+    # The page comes first; the index follows within seconds (it is written after the reload).
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while (found := _found(page, "Zyzzogeton")) == []:
+        assert time.monotonic() < deadline, "the search never found the saved words"
+        time.sleep(0.5)
+    assert found[0].rstrip("/").endswith("/tools/amplitude")

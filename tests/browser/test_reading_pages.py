@@ -55,7 +55,7 @@ def open_visit(browser: Any, site: str, viewport: str, scheme: str = "light") ->
     page.on(
         "console",
         lambda m: (
-            visit.errors.append(m.text)
+            visit.errors.append(f"{m.location.get('url', '')}: {m.text}")
             if m.type == "error" and "net::ERR_FAILED" not in m.text
             else None
         ),

@@ -1,4 +1,5 @@
-"""The published site in headless Chromium: home, navigation, search, RACI, diagrams, edit links."""
+"""The published site in headless Chromium: home, navigation, search and its facets, RACI, diagrams,
+edit links."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from benchmarks.probe import CHROMIUM, CHROMIUM_ARGS
 pytestmark = pytest.mark.browser
 
 TIMEOUT_MS = 60_000
-"""Generous: CI runs two test workers on two cores while the search worker indexes the site."""
+"""Generous: CI runs two test workers on two cores."""
 
 
 def missing(what: str) -> None:
@@ -166,15 +167,10 @@ def most_used_tool(base: str) -> tuple[str, str]:
 
 def test_search_puts_the_tools_page_first(visit: Visit) -> None:
     tool_id, title = most_used_tool(visit.base)
-    visit.go("")
-    search = visit.page.locator("input.md-search__input")
-    search.click()
-    # Typing before the search worker has built its index would never show results.
-    visit.page.locator(".md-search-result__meta", has_text="Type to start searching").wait_for()
-    search.press_sequentially(title, delay=30)  # Material searches on key events, not `fill`
-    first = visit.page.locator(".md-search-result__item > a").first
-    first.wait_for()
-    assert urlsplit(first.get_attribute("href") or "").path.rstrip("/").endswith(f"tools/{tool_id}")
+    field = open_search(visit)
+    field.press_sequentially(title, delay=30)  # as a reader types: a search per keystroke
+    settled(visit)
+    assert shown(visit)[1][0].endswith(f"tools/{tool_id}")
     visit.check_no_errors()
 
 
@@ -201,37 +197,182 @@ def test_process_diagram_renders_and_edit_link_opens_the_source(visit: Visit) ->
     visit.check_no_errors()
 
 
-def search_pages(visit: Visit, query: str) -> list[str]:
-    """Type a query and give the distinct result pages in rank order, once the list settles."""
-    search = visit.page.locator("input.md-search__input")
-    search.fill("")
-    search.press_sequentially(query, delay=20)
-    previous: list[str] = []
-    for _ in range(40):  # results follow keystrokes: wait until two readings agree
-        visit.page.wait_for_timeout(250)
-        hrefs = visit.page.eval_on_selector_all(
-            ".md-search-result__item > a", "els => els.map(e => e.getAttribute('href'))"
-        )
-        pages = list(dict.fromkeys(urlsplit(h).path.rstrip("/") for h in hrefs if h))
-        if pages and pages == previous:
-            return pages
-        previous = pages
-    return previous
+# --- search (Pagefind, assets/javascripts/playbook-search.js) ---------------------------
+
+REPOSITORY_FACTS = "https://api.github.com/repos/example-org/playbook"
+"""Material asks the host of `repo_url` for its stars and version: the one request that leaves
+the site, the theme's own, refused here like any other."""
 
 
-def test_search_finds_an_entry_of_every_kind_in_the_top_three(visit: Visit) -> None:
+def bundled_model(visit: Visit) -> dict[str, Any]:
     with urllib.request.urlopen(visit.base + "playbook.json", timeout=30) as response:
-        model = json.load(response)
-    first_of_kind: dict[str, dict[str, Any]] = {}
-    for entity in model["entities"]:
-        first_of_kind.setdefault(entity["kind"], entity)
+        model: dict[str, Any] = json.load(response)
+    return model
+
+
+def open_search(visit: Visit) -> Any:
+    """Open the home page's search box; give its field."""
     visit.go("")
-    visit.page.locator("input.md-search__input").click()
-    visit.page.locator(".md-search-result__meta", has_text="Type to start searching").wait_for()
+    field = visit.page.locator("input.md-search__input")
+    field.click()
+    return field
+
+
+def settled(visit: Visit) -> None:
+    """Wait until the results shown answer what the box and the facets hold."""
+    visit.page.wait_for_function(
+        "document.querySelector('[data-playbook-search]').dataset.state === 'done'"
+    )
+
+
+def shown(visit: Visit) -> tuple[int, list[str]]:
+    """Give the count of matching entries the box reports and the pages it lists, in order."""
+    meta = str(visit.page.locator(".md-search-result__meta").inner_text())
+    count = 0 if meta.startswith("No ") else int(re.sub(r"\D", "", meta) or -1)
+    hrefs = visit.page.eval_on_selector_all(
+        ".md-search-result__item > a", "els => els.map(e => e.getAttribute('href'))"
+    )
+    return count, [urlsplit(h).path.rstrip("/") for h in hrefs if h]
+
+
+def search_pages(visit: Visit, query: str) -> list[str]:
+    """Search for `query` in the open box; give the result pages in rank order."""
+    visit.page.locator("input.md-search__input").fill(query)
+    settled(visit)
+    return shown(visit)[1]
+
+
+def choose(visit: Visit, facet: str, value: str) -> None:
+    """Open the filters if they are closed and choose `value` of `facet` ("" for any)."""
+    facets = visit.page.locator(".playbook-facets")
+    if not facets.evaluate("details => details.open"):
+        facets.locator("summary").click()
+    visit.page.locator(f"select[name={facet}]").select_option(value)
+    settled(visit)
+
+
+def option_counts(visit: Visit, facet: str) -> dict[str, int]:
+    """Give value -> the count its option shows."""
+    labels = visit.page.eval_on_selector_all(
+        f"select[name={facet}] option", "els => els.map(e => [e.value, e.textContent])"
+    )
+    counts = {}
+    for value, label in labels:
+        if value:
+            found = re.search(r"\((\d+)\)$", label)
+            assert found, label
+            counts[value] = int(found.group(1))
+    return counts
+
+
+def test_search_finds_every_entry_in_the_top_three_by_its_title(visit: Visit) -> None:
+    model = bundled_model(visit)
+    open_search(visit)
     misses = []
-    for kind, entity in sorted(first_of_kind.items()):
+    for entity in model["entities"]:
         pages = search_pages(visit, entity["title"])
-        if not any(page.endswith(f"/{kind}/{entity['id']}") for page in pages[:3]):
+        if not any(page.endswith(f"/{entity['kind']}/{entity['id']}") for page in pages[:3]):
             misses.append(f"{entity['title']!r} -> {pages[:3]}")
-    assert misses == []
+    assert misses == [], "\n".join(misses)
+    assert [url for url in visit.external if not url.startswith(REPOSITORY_FACTS)] == []
     visit.check_no_errors()
+
+
+def test_keyboard_opens_a_result_and_its_page_marks_the_words(visit: Visit) -> None:
+    model = bundled_model(visit)
+    process = next(e for e in model["entities"] if e["kind"] == "processes")
+    visit.go("")
+    visit.page.keyboard.press("/")
+    field = visit.page.locator("input.md-search__input")
+    assert field.evaluate("input => input === document.activeElement")
+    assert visit.page.locator("#__search").is_checked()
+    visit.page.keyboard.type(process["title"], delay=20)
+    settled(visit)
+    visit.page.keyboard.press("ArrowDown")
+    first = visit.page.locator(".md-search-result__item > a").first
+    assert first.get_attribute("aria-selected") == "true"
+    assert first.evaluate("link => link === document.activeElement")
+    visit.page.keyboard.press("Enter")
+    visit.page.wait_for_url(f"**/processes/{process['id']}/?h=*")
+    assert heading(visit) == process["title"]
+    words = {w.casefold() for w in process["title"].split() if len(w) > 1}
+    # Text contents, not inner texts: marks in folded sections are hidden but still marked.
+    marked = visit.page.locator("article mark[data-md-highlight]").all_text_contents()
+    assert marked and {m.casefold() for m in marked} <= words
+    assert words & {m.casefold() for m in marked} == words  # every word of the query is marked
+    # Escape closes the box again.
+    visit.page.keyboard.press("/")
+    assert visit.page.locator("#__search").is_checked()
+    visit.page.keyboard.press("Escape")
+    assert not visit.page.locator("#__search").is_checked()
+    visit.check_no_errors()
+
+
+def test_a_page_opened_without_a_search_marks_nothing(visit: Visit) -> None:
+    visit.go("processes/")
+    visit.page.locator("article li a").first.click()
+    visit.page.wait_for_url("**/processes/*/")
+    visit.page.wait_for_load_state("load")
+    assert visit.page.locator("article mark").count() == 0
+    visit.check_no_errors()
+
+
+def test_facets_browse_with_an_empty_query_and_combine(visit: Visit) -> None:
+    model = bundled_model(visit)
+    entities = model["entities"]
+    processes = {f"/processes/{e['id']}" for e in entities if e["kind"] == "processes"}
+    roles = {e["id"]: e["title"] for e in entities if e["kind"] == "roles"}
+    accountable: dict[str, set[str]] = {}
+    for entity in entities:
+        for role, letter in (entity["fields"].get("raci") or {}).items():
+            if letter == "A":
+                accountable.setdefault(role, set()).add(f"/{entity['kind']}/{entity['id']}")
+    role = max(sorted(accountable), key=lambda r: len(accountable[r]))
+    open_search(visit)
+    visit.page.locator(".playbook-facets summary").click()
+    visit.page.locator("select[name=kind]").wait_for()
+    # Before any query, each value shows how many entries it holds.
+    kinds = Counter(e["kind"] for e in entities)
+    assert sum(option_counts(visit, "kind").values()) == len(entities)
+    assert option_counts(visit, "kind")["Processes"] == kinds["processes"]
+    assert sum(option_counts(visit, "review").values()) == len(entities)
+    # "Every process the <role> is Accountable for": an empty query and two facets.
+    choose(visit, "kind", "Processes")
+    count, pages = shown(visit)
+    assert count == len(processes) and pages and set(pages) <= processes
+    # The chosen facet still shows its other values, counted without it.
+    assert sum(option_counts(visit, "kind").values()) == len(entities)
+    choose(visit, "raci", f"{roles[role]}: A")
+    expected = accountable[role] & processes
+    count, pages = shown(visit)
+    assert count == len(expected) >= 1
+    assert set(pages) <= expected and len(pages) == min(count, 10)
+    # The other facets count what the chosen ones leave.
+    assert option_counts(visit, "raci")[f"{roles[role]}: A"] == len(expected)
+    assert sum(option_counts(visit, "review").values()) == len(expected)
+    # A review state no entry is in leaves nothing (the bundled entries are all current).
+    assert option_counts(visit, "review")["overdue"] == 0
+    choose(visit, "review", "overdue")
+    assert shown(visit) == (0, [])
+    choose(visit, "review", "")
+    # With a query, the facets narrow its results; "any" widens them again.
+    choose(visit, "raci", "")
+    visit.page.locator("input.md-search__input").fill("roadmap")
+    settled(visit)
+    narrowed, pages = shown(visit)
+    assert narrowed >= 1 and set(pages) <= processes
+    choose(visit, "kind", "")
+    widened, pages = shown(visit)
+    assert widened > narrowed and not set(pages) <= processes
+    visit.check_no_errors()
+
+
+def test_search_says_so_when_its_index_cannot_be_loaded(visit: Visit) -> None:
+    visit.page.route("**/pagefind/**", lambda request_route: request_route.abort())
+    field = open_search(visit)
+    field.fill("roadmap")
+    settled(visit)
+    meta = visit.page.locator(".md-search-result__meta").inner_text()
+    assert meta.startswith("Search is not available")
+    assert shown(visit)[1] == []
+    assert not [e for e in visit.errors if e.startswith("page error")]  # no unhandled failure

@@ -1,0 +1,255 @@
+"""The site's search index: one record per entry, built from the model, indexed by Pagefind.
+
+Pagefind splits the index into chunks, so a reader's browser fetches a few of them per query
+whatever the size of the playbook. Each record is a small HTML document we write from the
+model (never read back from the built pages): Pagefind reads per-element weights, filters,
+meta and sort keys from it, where its plain-text records could carry no weights, and the
+kind's `search_boost` is a weight.
+
+Facets (Pagefind filters): kind, pillar, role, RACI (`Role: letter`), team, tag and review,
+each value as readers see it (titles, not ids).
+Review states change with the reader's day, so the index holds the dates (`soon/due`, or
+`never`) and the browser groups them into states, as the pages' review boxes do.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from generator.config import Config
+from generator.content.schemas import SchemaSet
+from generator.model import Entity, KindSpec, Playbook, Reference
+from generator.review import review_of
+from generator.site import paths
+from generator.site.context import FieldView, field_views
+from generator.site.duties import raci_of, raci_shapes
+from generator.site.pagefind import IndexedPage, write_pagefind_bundle
+from generator.teams import owners_of, teams_by_handle
+from generator.validation import Validation
+
+SEARCH_FOLDER = "pagefind"
+"""Where the bundle goes in the site; the safety scan knows the files Pagefind writes there."""
+MAX_WEIGHT = 10.0
+"""Pagefind's largest element weight."""
+FACETS = ("kind", "pillar", "role", "raci", "team", "tag", "review")
+"""The filters every record may carry, in the order the search box shows them."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRecord:
+    """What the index holds about one entry."""
+
+    url: str
+    """Address from the site root, `/roles/product-manager/`."""
+    title: str
+    kind: str
+    """The kind's singular name, shown beside the title."""
+    summary: str
+    text: tuple[str, ...]
+    """The entry's own prose as plain text, paragraph by paragraph: what excerpts come from."""
+    filters: Mapping[str, tuple[str, ...]]
+    boost: float
+    """The kind's `search_boost` (1 is neutral)."""
+
+
+def write_search_index(
+    validation: Validation, config: Config, site_dir: Path, directory_urls: bool = True
+) -> int:
+    """Index every entry into a site MkDocs has just built (`<site_dir>/pagefind/`); give the
+    number of records indexed."""
+    records = search_records(
+        validation.playbook, validation.schemas, config.health.due_soon_days, directory_urls
+    )
+    matrix = matrix_record(validation.playbook, validation.schemas, directory_urls)
+    pages = (IndexedPage(r.url, record_html(r)) for r in [*records, *matrix])
+    # Written beside the index in use, then swapped in: a preview serves the site meanwhile.
+    fresh, stale = site_dir / f".{SEARCH_FOLDER}-new", site_dir / f".{SEARCH_FOLDER}-old"
+    for folder in (fresh, stale):
+        shutil.rmtree(folder, ignore_errors=True)
+    count = write_pagefind_bundle(pages, fresh)
+    current = site_dir / SEARCH_FOLDER
+    if current.exists():
+        current.rename(stale)
+    fresh.rename(current)
+    shutil.rmtree(stale, ignore_errors=True)
+    return count
+
+
+def search_records(
+    playbook: Playbook, schemas: SchemaSet, due_soon_days: int, directory_urls: bool = True
+) -> list[SearchRecord]:
+    """Give one record per entry, in catalogue order (kinds, then ids): the index's page order."""
+    teams = teams_by_handle(playbook)
+    references = _field_references(playbook.references)
+    records = []
+    for entity in playbook:
+        spec = playbook.kinds[entity.kind]
+        views = field_views(entity, schemas.kinds[entity.kind])
+        filters = {
+            "kind": (spec.plural,),
+            **_reference_filters(playbook, entity, references.get(entity.key, ())),
+            "team": tuple(
+                sorted({o.team.title for o in owners_of(entity, teams) if o.team is not None})
+            ),
+            "tag": tuple(sorted({str(t) for t in entity.tags})),
+            "review": (_review_value(entity, spec, due_soon_days),),
+        }
+        records.append(
+            SearchRecord(
+                url=page_url(entity, directory_urls),
+                title=entity.title,
+                kind=spec.singular,
+                summary=plain_text(entity.summary),
+                text=tuple(_prose(views, entity.body)),
+                filters={name: values for name, values in filters.items() if values},
+                boost=spec.search_boost,
+            )
+        )
+    return records
+
+
+def matrix_record(
+    playbook: Playbook, schemas: SchemaSet, directory_urls: bool = True
+) -> tuple[SearchRecord, ...]:
+    """Give the RACI matrix's record, if the schemas declare a RACI: it is found by the
+    processes and roles it lists. It carries no facets: browsing by facet lists entries."""
+    lines = [
+        f"{process.title}: "
+        + ", ".join(
+            f"{_title(playbook, shape.role_kind, role)} ({letter})"
+            for role, letter in sorted(raci_of(process, shape).items())
+        )
+        for shape in raci_shapes(schemas)
+        for process in playbook.of_kind(shape.kind)
+        if raci_of(process, shape)
+    ]
+    if not lines:
+        return ()
+    page = paths.RACI.removesuffix(".md")
+    return (
+        SearchRecord(
+            url=f"/{page}/" if directory_urls else f"/{page}.html",
+            title="RACI matrix",
+            kind="Page",
+            summary="Who is Responsible, Accountable, Consulted and Informed in every process.",
+            text=tuple(lines),
+            filters={},
+            boost=1.0,
+        ),
+    )
+
+
+def page_url(entity: Entity, directory_urls: bool = True) -> str:
+    """Give the address of an entry's page from the site root, as MkDocs writes it."""
+    page = paths.entity_page(entity.kind, entity.id).removesuffix(".md")
+    return f"/{page}/" if directory_urls else f"/{page}.html"
+
+
+def record_html(record: SearchRecord) -> str:
+    """Give the document Pagefind indexes for a record; every value escaped.
+
+    The title weighs most and the kind's boost scales every word of the entry: Pagefind has no
+    per-page boost, but words weighted by their kind rank that kind's pages higher.
+    """
+    title_weight = min(MAX_WEIGHT, 2 * record.boost)
+    text_weight = min(MAX_WEIGHT, record.boost / 2)
+    tags = [
+        _data_tag("data-pagefind-filter", f"{name}:{value}")
+        for name in FACETS
+        for value in record.filters.get(name, ())
+    ]
+    tags += [
+        _data_tag("data-pagefind-meta", f"kind:{record.kind}"),
+        _data_tag("data-pagefind-meta", f"summary:{record.summary}"),
+        _data_tag("data-pagefind-sort", f"title:{record.title.casefold()}"),
+    ]
+    paragraphs = "".join(f"<p>{escape(p)}</p>" for p in (record.summary, *record.text) if p)
+    return (
+        '<html lang="en"><body>'
+        + "".join(tags)
+        + "<main data-pagefind-body>"
+        + f'<h1 data-pagefind-meta="title" data-pagefind-weight="{title_weight:g}">'
+        + f"{escape(record.title)}</h1>"
+        + f'<div data-pagefind-weight="{text_weight:g}">{paragraphs}</div>'
+        + "</main></body></html>"
+    )
+
+
+def _data_tag(attribute: str, value: str) -> str:
+    """Give an empty element that carries one `name:value` for Pagefind."""
+    return f'<i {attribute}="{escape(value)}"></i>'
+
+
+def _field_references(references: Sequence[Reference]) -> dict[str, list[Reference]]:
+    """Give `kind/id` -> the references its fields make (links in prose are not facets)."""
+    by_origin: dict[str, list[Reference]] = defaultdict(list)
+    for reference in references:
+        if reference.field != "body" and reference.source is None:
+            by_origin[reference.origin].append(reference)
+    return by_origin
+
+
+def _reference_filters(
+    playbook: Playbook, entity: Entity, references: Sequence[Reference]
+) -> dict[str, tuple[str, ...]]:
+    """Give the pillar, role and RACI facets an entry's fields name, by the titles readers see
+    (`Product Manager: A`); the references are valid, so every one names an entry."""
+    pillars = {_title(playbook, "pillars", r.target) for r in references if r.kind == "pillars"}
+    roles = {_title(playbook, "roles", r.target) for r in references if r.kind == "roles"}
+    raci = entity.fields.get("raci")
+    letters = (
+        {f"{_title(playbook, 'roles', str(role))}: {letter}" for role, letter in raci.items()}
+        if isinstance(raci, dict)
+        else set()
+    )
+    return {
+        "pillar": tuple(sorted(pillars)),
+        "role": tuple(sorted(roles)),
+        "raci": tuple(sorted(letters)),
+    }
+
+
+def _title(playbook: Playbook, kind: str, entity_id: str) -> str:
+    """Give the title of the entry an id names, or the id if there is none."""
+    named = playbook.get(kind, entity_id)
+    return entity_id if named is None else named.title
+
+
+def _review_value(entity: Entity, spec: KindSpec, due_soon_days: int) -> str:
+    """Give `soon/due` (ISO dates), or `never`: the browser works out the state on its day."""
+    review = review_of(entity.fields, spec.review_every, due_soon_days)
+    if review.next_due is None or review.soon_from is None:
+        return "never"
+    return f"{review.soon_from.isoformat()}/{review.next_due.isoformat()}"
+
+
+def _prose(views: Sequence[FieldView], body: str | None) -> Iterator[str]:
+    """Give the entry's own text, field by field in schema order, then its body."""
+    for view in views:
+        if view.shape in ("markdown", "text"):
+            yield plain_text(str(view.value))
+        elif view.shape == "texts":
+            yield from (plain_text(str(item)) for item in view.value)
+        elif view.shape == "records":
+            for record in view.records:
+                yield from _prose(record, None)
+    if body:
+        yield from (plain_text(part) for part in re.split(r"\n\s*\n", body) if part.strip())
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKUP = re.compile(
+    r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|[*`~]+|(?<!\w)_+|_+(?!\w)|<[^>]*>"
+)
+
+
+def plain_text(markdown: str) -> str:
+    """Give Markdown as the words a reader sees: link texts kept, syntax and HTML tags dropped."""
+    text = _MARKUP.sub("", _LINK.sub(r"\1", markdown))
+    return " ".join(text.split())

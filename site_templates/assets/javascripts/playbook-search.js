@@ -1,0 +1,397 @@
+/* The site's search: Pagefind's chunked index (pagefind/, written by the build from the model)
+   behind Material's search box, with facets, keyboard use and highlighting on the target page.
+
+   Speed: the page preloads pagefind.js and its wasm (main.html); this module starts Pagefind
+   as soon as it arrives, before the page has finished loading, and runs it without a worker
+   so those preloads are the requests it makes. Facet counts need
+   every filter file, so they are fetched only when the reader opens the filters. */
+
+const SHOWN = 10;
+const MIN_QUERY = 2;
+/* One letter matches nearly every entry: ranking them all costs the most and tells the reader
+   nothing, and would hold up the search for the second letter. */
+const FACETS = [
+  ["kind", "Kind"], ["pillar", "Pillar"], ["role", "Role"], ["raci", "RACI"],
+  ["team", "Team"], ["tag", "Tag"], ["review", "Review"],
+];
+const REVIEW_STATES = [
+  ["overdue", "Overdue"], ["due-soon", "Due soon"], ["current", "Current"],
+  ["never", "Never reviewed"],
+];
+
+/* The site's root, from this module's own address (assets/javascripts/): the theme's
+   __config, which also says it, comes at the end of the page, and this module may run
+   before the page has got that far. */
+const base = new URL("../../", import.meta.url);
+
+/* Loaded as an async module from the page's head: Pagefind starts loading at once, while the
+   page is still being parsed; the box and the highlighting wait for the document. */
+let pagefind = null;
+if (document.querySelector("link[rel=modulepreload][href$='pagefind/pagefind.js']")) warmUp();
+whenParsed(() => {
+  highlightTerms();
+  const box = document.querySelector("[data-playbook-search]");
+  if (box) setUp(box);
+});
+
+function whenParsed(callback) {
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", callback, { once: true });
+  } else {
+    callback();
+  }
+}
+
+function load() {
+  pagefind ??= import(new URL("pagefind/pagefind.js", base).href).then(async (module) => {
+    const instance = module.createInstance({
+      basePath: new URL("pagefind/", base).href, noWorker: true,
+    });
+    await instance.options({ baseUrl: base.pathname, excerptLength: 28 });
+    await instance.init();
+    return instance;
+  });
+  // A load that failed (the reader left the page, the network dropped) is tried again on use.
+  pagefind.catch(() => { pagefind = null; });
+  return pagefind;
+}
+
+function warmUp() {
+  load().catch(() => {});  // the search reports a failure when the reader uses it
+}
+
+/* --- highlighting the searched words on the page a result opened (?h=...) ------------- */
+
+function highlightTerms() {
+  const terms = (new URLSearchParams(location.search).get("h") || "")
+    .split(/\s+/).map((t) => t.trim()).filter((t) => t.length > 1);
+  const article = document.querySelector("article.md-content__inner");
+  const config = JSON.parse(document.getElementById("__config")?.textContent || "{}");
+  if (!terms.length || !article || !(config.features || []).includes("search.highlight")) return;
+  const pattern = new RegExp(terms.map(escapeRegExp).join("|"), "gi");
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
+    acceptNode: (node) => node.parentElement.closest("script, style, mark, .headerlink")
+      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+  });
+  const texts = [];
+  while (walker.nextNode()) texts.push(walker.currentNode);
+  for (const text of texts) {
+    const value = text.nodeValue;
+    pattern.lastIndex = 0;
+    if (!pattern.test(value)) continue;
+    const parts = document.createDocumentFragment();
+    let last = 0;
+    value.replace(pattern, (match, offset) => {
+      parts.append(value.slice(last, offset));
+      const mark = document.createElement("mark");
+      mark.setAttribute("data-md-highlight", "");
+      mark.textContent = match;
+      parts.append(mark);
+      last = offset + match.length;
+      return match;
+    });
+    parts.append(value.slice(last));
+    text.replaceWith(parts);
+  }
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/* --- the search box ------------------------------------------------------------------- */
+
+function setUp(box) {
+  const toggle = document.getElementById("__search");
+  const form = box.querySelector("form");
+  const input = box.querySelector("input.md-search__input");
+  const meta = box.querySelector(".md-search-result__meta");
+  const list = box.querySelector(".md-search-result__list");
+  const facets = box.querySelector(".playbook-facets");
+  const fields = facets.querySelector(".playbook-facets__fields");
+  const selects = {};
+  let facetsLoaded = null;
+  let asked = 0;
+
+  function open() {
+    if (toggle && !toggle.checked) toggle.checked = true;
+    input.setAttribute("aria-expanded", "true");
+  }
+
+  function close() {
+    if (toggle) toggle.checked = false;
+    input.setAttribute("aria-expanded", "false");
+    input.blur();
+  }
+
+  /* Facets: one select per filter, built on first opening, with counts per value. */
+  function loadFacets() {
+    facetsLoaded ??= load().then(async (instance) => {
+      const totals = await instance.filters();
+      for (const [name, label] of FACETS) {
+        const select = document.createElement("select");
+        select.name = name;
+        select.setAttribute("aria-label", label);
+        select.dataset.facet = name;
+        const any = new Option(`${label}: any`, "");
+        select.append(any);
+        const values = name === "review" ? REVIEW_STATES.map(([v]) => v)
+          : Object.keys(totals[name] || {}).sort((a, b) => a.localeCompare(b));
+        for (const value of values) {
+          const text = name === "review" ? REVIEW_STATES.find(([v]) => v === value)[1] : value;
+          const option = new Option(text, value);
+          option.dataset.label = text;
+          select.append(option);
+        }
+        const field = document.createElement("label");
+        field.className = "playbook-facets__field";
+        field.append(select);
+        fields.append(field);
+        selects[name] = select;
+        select.addEventListener("change", search);
+      }
+      showCounts(totals);
+      answered = null;  // the counts for what the box holds
+      search();
+    });
+    facetsLoaded.catch(() => {
+      facetsLoaded = null;  // opened again, they are tried again
+      facets.open = false;
+    });
+    return facetsLoaded;
+  }
+
+  facets.addEventListener("toggle", () => { if (facets.open) loadFacets(); });
+
+  function chosenFilters(totals) {
+    const filters = {};
+    for (const [name, select] of Object.entries(selects)) {
+      if (!select.value) continue;
+      filters[name] = name === "review"
+        ? { any: Object.keys(totals.review || {}).filter((v) => reviewState(v) === select.value) }
+        : select.value;
+    }
+    return filters;
+  }
+
+  /* Counts: what each value would leave given the query and the other facets. A chosen
+     facet's own counts come from the same search without it (from the index files already
+     loaded, so no request), or its values could not be seen beside the one chosen. */
+  async function facetCounts(instance, query, filters, found, totals) {
+    const counts = { ...(found.filters || {}) };
+    for (const name of Object.keys(filters)) {
+      const others = { ...filters };
+      delete others[name];
+      const without = query || Object.keys(others).length
+        ? await find(instance, query, others) : { filters: totals };
+      counts[name] = without?.filters?.[name] || {};
+    }
+    return counts;
+  }
+
+  /* A query, or browsing by facet in title order. Pagefind reads `{any: []}` (a review
+     state no entry is in) as no filter at all: that choice leaves nothing. */
+  function find(instance, query, filters) {
+    if (Object.values(filters).some((f) => Array.isArray(f.any) && !f.any.length)) {
+      return { results: [], filters: {} };
+    }
+    return query ? instance.search(query, { filters })
+      : instance.search(null, { filters, sort: { title: "asc" } });
+  }
+
+  function showCounts(counts) {
+    for (const [name, select] of Object.entries(selects)) {
+      const own = counts[name] || {};
+      const review = {};
+      if (name === "review") {
+        for (const [value, count] of Object.entries(own)) {
+          const state = reviewState(value);
+          review[state] = (review[state] || 0) + count;
+        }
+      }
+      for (const option of select.options) {
+        if (!option.value) continue;
+        const count = (name === "review" ? review : own)[option.value] || 0;
+        option.textContent = `${option.dataset.label} (${count})`;
+      }
+    }
+  }
+
+  /* One search at a time, for what the box holds when it starts: keystrokes typed meanwhile
+     (or while Pagefind loads) make one more search, not one each. */
+  let running = null;
+  let again = false;
+  function search() {
+    box.dataset.state = "searching";
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = runSearch().catch(() => {
+      answered = null;
+      list.replaceChildren();
+      meta.textContent = "Search is not available: the search index could not be loaded";
+    }).finally(() => {
+      running = null;
+      if (again) {
+        again = false;
+        search();
+      } else {
+        box.dataset.state = "done";  // what the box shows answers what it holds
+      }
+    });
+    return running;
+  }
+
+  let answered = null;
+  async function runSearch() {
+    const mine = ++asked;
+    const instance = await load();
+    const typed = input.value.trim();
+    const query = typed.length < MIN_QUERY ? "" : typed;
+    const totals = facetsLoaded ? await instance.filters() : {};
+    const filters = chosenFilters(totals);
+    const key = JSON.stringify([query, filters]);
+    if (key === answered) return;  // keystrokes that changed nothing, or came back to it
+    answered = key;
+    if (!query && !Object.keys(filters).length) {
+      if (mine !== asked) return;
+      list.replaceChildren();
+      meta.textContent = "Type to start searching";
+      if (facetsLoaded) showCounts(totals);
+      return;
+    }
+    const found = await find(instance, query, filters);
+    if (found === null) answered = null;  // Pagefind gave up on it: not answered
+    if (mine !== asked || found === null) return;
+    const pages = exactFirst(
+      await Promise.all(found.results.slice(0, SHOWN).map((r) => r.data())), query,
+    );
+    if (mine !== asked) return;
+    const count = found.results.length;
+    meta.textContent = count === 0 ? "No matching documents"
+      : count === 1 ? "1 matching document" : `${count} matching documents`;
+    list.replaceChildren(...pages.map((page) => resultItem(page, query)));
+    if (facetsLoaded) showCounts(await facetCounts(instance, query, filters, found, totals));
+  }
+
+  /* Pagefind stems words and boosts every title that holds the query's stems alike, so
+     "Product manager" ranks the team "Product management" (a short page) above the role of
+     that name. An entry whose title is what the reader typed comes first. */
+  function exactFirst(pages, query) {
+    const wanted = words(query);
+    if (!wanted) return pages;
+    const exact = pages.filter((page) => words(page.meta.title || "") === wanted);
+    return [...exact, ...pages.filter((page) => !exact.includes(page))];
+  }
+
+  function resultItem(page, query) {
+    const item = document.createElement("li");
+    item.className = "md-search-result__item";
+    const link = document.createElement("a");
+    const target = new URL(page.url, location.href);
+    if (query) target.searchParams.set("h", query);
+    link.href = target.href;
+    link.className = "md-search-result__link";
+    link.tabIndex = -1;
+    link.setAttribute("role", "option");
+    const article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    const title = document.createElement("h1");
+    title.textContent = page.meta.title || page.url;
+    const kind = document.createElement("span");
+    kind.className = "playbook-search__kind";
+    kind.textContent = page.meta.kind || "";
+    const text = document.createElement("p");
+    if (query) text.append(...excerptNodes(page.excerpt));
+    else text.textContent = page.meta.summary || "";
+    article.append(kind, title, text);
+    link.append(article);
+    item.append(link);
+    return item;
+  }
+
+  /* Pagefind's excerpt is escaped text with <mark> around the matches: only the marks become
+     elements; everything else is shown as text. */
+  function excerptNodes(excerpt) {
+    const decoder = document.createElement("textarea");  // reads entities, makes no elements
+    const decode = (html) => { decoder.innerHTML = html; return decoder.value; };
+    return (excerpt || "").split(/(<mark>.*?<\/mark>)/).map((part) => {
+      const marked = /^<mark>(.*)<\/mark>$/.exec(part);
+      if (!marked) return decode(part);
+      const mark = document.createElement("mark");
+      mark.textContent = decode(marked[1]);
+      return mark;
+    });
+  }
+
+  /* Keyboard: / or s or f to search (as Material has it), arrows through the results, Enter
+     to open one, Escape to close. */
+  function links() { return [...list.querySelectorAll("a.md-search-result__link")]; }
+
+  function select(index) {
+    const all = links();
+    all.forEach((a, i) => a.setAttribute("aria-selected", String(i === index)));
+    if (all[index]) all[index].focus();
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const typing = event.target instanceof HTMLElement
+      && (event.target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName));
+    if (!typing && !event.ctrlKey && !event.metaKey && !event.altKey
+      && ["/", "s", "f"].includes(event.key)) {
+      event.preventDefault();
+      input.focus();
+      return;
+    }
+    if (!box.contains(event.target)) return;
+    const all = links();
+    const at = all.indexOf(document.activeElement);
+    if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    } else if (event.key === "ArrowDown" && all.length) {
+      event.preventDefault();
+      select(Math.min(at + 1, all.length - 1));
+    } else if (event.key === "ArrowUp" && at >= 0) {
+      event.preventDefault();
+      if (at === 0) input.focus(); else select(at - 1);
+    }
+  });
+
+  /* A search asked for by address (`?q=`, as the theme's search has it: the 404 page's form
+     sends readers there): the box opens with it. */
+  const requested = new URLSearchParams(location.search).get("q");
+  if (requested) {
+    input.value = requested;
+    open();
+    search();
+  }
+
+  input.addEventListener("focus", () => { open(); warmUp(); });
+  input.addEventListener("pointerenter", warmUp, { once: true });
+  input.addEventListener("input", search);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const first = links()[0];
+    if (first) first.click();
+  });
+  form.addEventListener("reset", () => { setTimeout(search); });
+}
+
+/* A text as its words, for comparing titles: case, punctuation and spacing aside. */
+function words(text) {
+  return text.toLocaleLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(" ");
+}
+
+/* A review value is "soon/due" (ISO dates) or "never"; the state is the reader's day's. */
+function reviewState(value) {
+  if (value === "never") return "never";
+  const [soon, due] = value.split("/");
+  const now = new Date();
+  const today = [now.getFullYear(), now.getMonth() + 1, now.getDate()]
+    .map((n, i) => String(n).padStart(i ? 2 : 4, "0")).join("-");
+  if (today >= due) return "overdue";
+  if (today >= soon) return "due-soon";
+  return "current";
+}
