@@ -24,6 +24,8 @@ from typing import Any
 from benchmarks.probe import CHROMIUM, CHROMIUM_ARGS
 
 TIMEOUT = 300.0
+SETTLE = 4.0
+"""Seconds between saves: time for the search index, written after the reload."""
 SUMMARY = re.compile(r"^summary: .*$", re.MULTILINE)
 
 
@@ -78,7 +80,7 @@ def preview(root: Path, saves: int) -> dict[str, Any]:
                         polling=50,
                     )
                     timings.append(time.perf_counter() - written)
-                    time.sleep(1.0)  # let the server settle before the next save
+                    time.sleep(SETTLE)  # the server is idle again (the search index written)
             finally:
                 browser.close()
     finally:

@@ -408,6 +408,17 @@ def test_control_characters_in_markdown_are_refused_with_a_location(
     assert f"U+{ord(char):04X}" in issues[0].message
 
 
+def test_control_characters_are_located_once_per_line() -> None:
+    from generator.checks.markdown import check_unsafe_text
+
+    text = "ok\tand\r\nbad \x01 and \x02\n\nfine\n\u00e9\x7f\x85"
+    found = [(p.line, p.column, p.message[-22:]) for p in check_unsafe_text(text)]
+    assert found == [
+        (2, 5, "U+0001 is not allowed in text"[-22:]),
+        (5, 2, "U+007F is not allowed in text"[-22:]),
+    ]
+
+
 @pytest.mark.parametrize("name", ["con", "aux", "nul", "prn", "com1", "lpt9"])
 def test_windows_device_names_are_refused_as_ids(
     playbook_cli: Cli, base_repo: Path, name: str

@@ -198,27 +198,27 @@ def check_unsafe_text(text: str) -> list[TextProblem]:
         )
         for p in markdown_diagram_problems(text)
     ]
-    if not text.isprintable():
-        for number, line in enumerate(text.split("\n"), start=1):
-            for column, char in enumerate(line, start=1):
-                if _is_control(char):
-                    problems.append(
-                        TextProblem(
-                            number,
-                            column,
-                            "markdown-control",
-                            f"the control character U+{ord(char):04X} is not allowed in text",
-                            "delete it; pasted text sometimes carries invisible characters",
-                        )
-                    )
-                    break  # one per line is enough to find them
+    lines_seen: set[int] = set()
+    for found in _CONTROL.finditer(text):
+        at = found.start()
+        number = text.count("\n", 0, at) + 1
+        if number in lines_seen:
+            continue  # one per line is enough to find them
+        lines_seen.add(number)
+        problems.append(
+            TextProblem(
+                number,
+                at - text.rfind("\n", 0, at),
+                "markdown-control",
+                f"the control character U+{ord(found.group()):04X} is not allowed in text",
+                "delete it; pasted text sometimes carries invisible characters",
+            )
+        )
     return problems
 
 
-def _is_control(char: str) -> bool:
-    """Tell whether a character is a C0 or C1 control (tab and line ends aside), or DEL."""
-    code = ord(char)
-    return (code < 0x20 and char not in "\t\r") or 0x7F <= code <= 0x9F
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""A C0 or C1 control character, or DEL: any but tab and the line ends."""
 
 
 def check_markdown(loaded: LoadedFile, kind: KindSchema, *, refuse_html: bool) -> list[Issue]:

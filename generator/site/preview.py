@@ -16,6 +16,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,12 +40,16 @@ class Afterwards:
     """Work a rebuild leaves until the browser has reloaded (the search index), one job at a
     time: the next rebuild waits for it first, so two never write the site at once."""
 
+    PAUSE = 1.0
+    """Seconds to leave the machine to the browser's reload first: the indexer takes every
+    core while it runs, and a reload that waits for it is late by as much."""
+
     def __init__(self) -> None:
         self.thread: threading.Thread | None = None
 
     def run(self, job: Callable[[], object]) -> None:
         self.wait()
-        self.thread = threading.Thread(target=_logged, args=(job,), daemon=True)
+        self.thread = threading.Thread(target=_logged, args=(job, self.PAUSE), daemon=True)
         self.thread.start()
 
     def wait(self) -> None:
@@ -53,7 +58,8 @@ class Afterwards:
             self.thread = None
 
 
-def _logged(job: Callable[[], object]) -> None:
+def _logged(job: Callable[[], object], pause: float) -> None:
+    time.sleep(pause)
     try:
         job()
     except PlaybookError as error:  # the pages are served; only the search is behind
@@ -124,9 +130,12 @@ def fingerprint(paths: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
     return tuple(found)
 
 
-def pages_only(changed: Iterable[str]) -> bool:
-    """Tell whether only Markdown pages changed, so rebuilding just those pages is enough."""
-    return all(path.endswith(".md") for path in changed)
+def same_files(changed: Iterable[str], before: Iterable[str], after: Iterable[str]) -> bool:
+    """Tell whether only the contents of files changed, none added or removed: then the engine
+    can rebuild just the changed pages and copy the changed files (a removed page would stay
+    in the site, a new one would be missing from its neighbours' links)."""
+    kept = set(before) & set(after)
+    return all(path in kept for path in changed)
 
 
 def _is_page(path: str) -> bool:
@@ -163,6 +172,7 @@ def serve_preview(
     engine reads besides the Markdown (mkdocs.yml, the theme).
     """
     show_engine_messages(logging.INFO)
+    logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_warning)
     host, port = serve_address(dev_addr or mkdocs.get("dev_addr") or DEFAULT_ADDRESS)
     site_url = mkdocs.get("site_url")
     mount = urlsplit(site_url if isinstance(site_url, str) else "/").path or "/"
@@ -185,6 +195,12 @@ def serve_preview(
     finally:
         signal.signal(signal.SIGTERM, stopped)
         shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _not_the_dirty_warning(record: logging.LogRecord) -> bool:
+    # The engine warns of stale links on every partial rebuild: this server makes one only when
+    # no page came or went, and the next full build (any new page or setting) brings all back.
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -90,13 +90,20 @@ def changed_paths(files: Mapping[str, str], folder: Path) -> frozenset[str]:
     """
     if _marker_status(folder) is None:
         return frozenset(files)
-    present = {
+    present = tree_paths(folder)
+    changed = {path for path in files if path not in present or not _holds(folder / path, files[path])}
+    return frozenset(changed | (present - set(files)))
+
+
+def tree_paths(folder: Path) -> frozenset[str]:
+    """Give the relative paths of the files a written tree holds (none if it is not there)."""
+    if not folder.is_dir():
+        return frozenset()
+    return frozenset(
         p.relative_to(folder).as_posix()
         for p in folder.rglob("*")
         if p.is_file() and p.name != MARKER
-    }
-    changed = {path for path in files if path not in present or not _holds(folder / path, files[path])}
-    return frozenset(changed | (present - set(files)))
+    )
 
 
 def _holds(path: Path, text: str) -> bool:

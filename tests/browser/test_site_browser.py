@@ -174,6 +174,25 @@ def test_search_puts_the_tools_page_first(visit: Visit) -> None:
     visit.check_no_errors()
 
 
+def test_a_two_letter_query_finds_that_word_whole(visit: Visit) -> None:
+    # Every entry whose title holds a two-letter word (an abbreviation such as "PM") is found
+    # by it; and the word is matched whole, not as the start of longer words.
+    model = bundled_model(visit)
+    by_word: dict[str, set[str]] = {}
+    for entity in model["entities"]:
+        for word in re.findall(r"\b[A-Z]{2}\b", entity["title"]):
+            by_word.setdefault(word, set()).add(f"/{entity['kind']}/{entity['id']}")
+    assert by_word, "the bundled playbook has titles with two-letter words"
+    open_search(visit)
+    for word, pages in sorted(by_word.items())[:6]:
+        found = search_pages(visit, word)
+        assert pages & set(found), word
+        texts = visit.page.locator(".md-search-result__item mark").all_text_contents()
+        whole = re.compile(rf"(?<![a-z]){word}(?![a-z])", re.IGNORECASE)  # "power-bi" holds it
+        assert all(whole.search(t) for t in texts), (word, texts)
+    visit.check_no_errors()
+
+
 def test_raci_matrix_renders(visit: Visit) -> None:
     visit.go("raci-matrix/")
     table = visit.page.locator("article table").first
