@@ -112,7 +112,10 @@ def build_site(config: Config, site: Site, out: Path | None, strict: bool) -> Pa
 
     A failure leaves the previous `out` exactly as it was.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     from generator.site.build import check_built_site, source_date_epoch
+    from generator.site.search import place_search_index
     from generator.site.settings import MKDOCS_FILE, check_theme_folder, site_dir, source_folders
     from generator.site.write import check_target, discard, staging_folder, swap_in
 
@@ -125,9 +128,13 @@ def build_site(config: Config, site: Site, out: Path | None, strict: bool) -> Pa
     docs = write_docs(config, site)  # before MkDocs starts: it refuses a missing docs_dir
     staging = staging_folder(target)
     try:
-        with source_date_epoch(site.history):
-            _run_engine(config, site, docs, staging, strict)
-        index_search(config, site, staging)
+        # The index needs only the model: it is written while the engine builds the pages.
+        with ThreadPoolExecutor(max_workers=1) as indexer:
+            indexed = indexer.submit(index_search, config, site, staging, place=False)
+            with source_date_epoch(site.history):
+                _run_engine(config, site, docs, staging, strict)
+            indexed.result()
+        place_search_index(staging)
         check_built_site(staging)
     except BaseException as error:
         discard(staging)
@@ -186,13 +193,16 @@ def serve_site(config: Config, dev_addr: str | None) -> None:
     serve_preview(read_mkdocs_yml(config.root), watched, engine_inputs, dev_addr, rebuild)
 
 
-def index_search(config: Config, site: Site, built: Path) -> int:
-    """Write the search index into a site the engine has built, from the model (not from the
-    built pages); give the number of records."""
-    from generator.site.search import write_search_index
+def index_search(config: Config, site: Site, built: Path, place: bool = True) -> int:
+    """Write the search index into a built site from the model (not from the built pages), and
+    put it in place unless `place` is false; give the number of records."""
+    from generator.site.search import place_search_index, write_search_index
 
     directory_urls = bool(site.mkdocs.get("use_directory_urls", True))
-    return write_search_index(site.validation, config, built, directory_urls)
+    count = write_search_index(site.validation, config, built, directory_urls)
+    if place:
+        place_search_index(built)
+    return count
 
 
 def _run_engine(

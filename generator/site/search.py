@@ -58,27 +58,34 @@ class SearchRecord:
     """The kind's `search_boost` (1 is neutral)."""
 
 
+NEW_INDEX = f".{SEARCH_FOLDER}-new"
+"""Where the index is written in the site before it is put in place: hidden, so the engine's
+cleaning of the site (which spares hidden entries) leaves it while the two run side by side."""
+
+
 def write_search_index(
     validation: Validation, config: Config, site_dir: Path, directory_urls: bool = True
 ) -> int:
-    """Index every entry into a site MkDocs has just built (`<site_dir>/pagefind/`); give the
-    number of records indexed."""
+    """Index every entry into `<site_dir>/.pagefind-new/`; give the number of records.
+    `place_search_index` then puts it in place of the index in use."""
     records = search_records(
         validation.playbook, validation.schemas, config.health.due_soon_days, directory_urls
     )
     matrix = matrix_record(validation.playbook, validation.schemas, directory_urls)
     pages = (IndexedPage(r.url, record_html(r)) for r in [*records, *matrix])
-    # Written beside the index in use, then swapped in: a preview serves the site meanwhile.
-    fresh, stale = site_dir / f".{SEARCH_FOLDER}-new", site_dir / f".{SEARCH_FOLDER}-old"
-    for folder in (fresh, stale):
-        shutil.rmtree(folder, ignore_errors=True)
-    count = write_pagefind_bundle(pages, fresh)
-    current = site_dir / SEARCH_FOLDER
+    fresh = site_dir / NEW_INDEX
+    shutil.rmtree(fresh, ignore_errors=True)
+    return write_pagefind_bundle(pages, fresh)
+
+
+def place_search_index(site_dir: Path) -> None:
+    """Put the index just written in place of the one in use (a preview serves it meanwhile)."""
+    current, stale = site_dir / SEARCH_FOLDER, site_dir / f".{SEARCH_FOLDER}-old"
+    shutil.rmtree(stale, ignore_errors=True)
     if current.exists():
         current.rename(stale)
-    fresh.rename(current)
+    (site_dir / NEW_INDEX).rename(current)
     shutil.rmtree(stale, ignore_errors=True)
-    return count
 
 
 def search_records(
