@@ -27,6 +27,7 @@ from generator.content import discover as discovery
 from generator.content import frontmatter, load, yamlread
 from generator.content.discover import MAX_FILE_BYTES, Candidate, discover
 from generator.content.load import LoadedFile, load_file
+from generator.content.raci import raci_shapes
 from generator.content.schemas import SchemaSet, load_schemas
 from generator.errors import ConfigError
 from generator.files import FileTooLarge, NotRegularFile, read_regular
@@ -85,6 +86,7 @@ def validate_playbook(config: Config) -> Validation:
         context = Context(
             locate=_locator(files),
             unreadable=unreadable,
+            raci=raci_shapes(schemas),
         )
         issues.extend(run_rules(playbook, context, config.disable))
         issues.extend(check_abbreviations(playbook, context.locate))

@@ -102,3 +102,71 @@ def test_a_bad_declaration_is_a_configuration_error(
     assert result.returncode == 2, result.stdout + result.stderr
     assert said in result.stderr and "checklists.schema.json" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+RUNBOOK_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Runbook",
+    "type": "object",
+    "x-playbook": {"folder": "runbooks", "singular": "Runbook", "plural": "Runbooks"},
+    "required": ["title", "summary", "owners", "who"],
+    "additionalProperties": False,
+    "properties": {
+        "title": {"$ref": "common.schema.json#/$defs/title"},
+        "summary": {"$ref": "common.schema.json#/$defs/summary"},
+        "owners": {"$ref": "common.schema.json#/$defs/owners"},
+        "lead": {"type": "string", "x-playbook-ref": "roles"},
+        "who": {
+            "title": "Who does what",
+            "type": "object",
+            "propertyNames": {"x-playbook-ref": "roles"},
+            "additionalProperties": {"enum": ["R", "A", "C", "I"]},
+        },
+        "stages": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "by": {"type": "string", "x-playbook-ref": "roles"},
+                },
+            },
+        },
+    },
+}
+
+
+def test_the_raci_rules_check_any_kind_whose_schema_declares_a_raci(repo: Path) -> None:
+    # A kind with its RACI, owner and steps under other names than the processes' is checked
+    # by the same rules, located on its own fields: the rules read the shape from the schema.
+    (repo / "schemas" / "runbooks.schema.json").write_text(
+        json.dumps(RUNBOOK_SCHEMA, indent=2), encoding="utf-8"
+    )
+    (repo / "playbook" / "runbooks").mkdir()
+    (repo / "playbook" / "runbooks" / "outage.yml").write_text(
+        'title: Outage\nsummary: When the site is down.\nowners: ["@acme/product"]\n'
+        "lead: product-manager\nwho:\n  product-manager: C\n"
+        "stages:\n  - name: Page the team\n    by: product-manager\n",
+        encoding="utf-8",
+    )
+    result = run_playbook("--root", str(repo), "validate")
+    assert result.returncode == 1, result.stdout + result.stderr
+    found = {
+        line.split(": ", 2)[1]: line
+        for line in result.stdout.splitlines()
+        if "playbook/runbooks/outage.yml:" in line
+    }
+    assert set(found) >= {
+        "error[raci-accountable]",
+        "error[raci-responsible]",
+        "warning[step-role-responsible]",
+        "warning[raci-owner]",
+    }, result.stdout
+    assert "who: exactly one role must be Accountable" in found["error[raci-accountable]"]
+    assert "outage.yml:9:" in found["warning[step-role-responsible]"]  # stages[0].by
+    assert (
+        "stages[0].by: 'product-manager' does this step but is only C in the Who does what"
+        in (found["warning[step-role-responsible]"])
+    )
+    assert "lead: 'product-manager' owns the runbook" in found["warning[raci-owner]"]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from generator.checks.references import commonmark_parser
 from generator.checks.suggest import did_you_mean
+from generator.content.raci import RaciShape, raci_of
 from generator.model import Entity, Issue, Playbook, Reference, Severity, SourceRef, entity_key
 from generator.review import parse_date
 from generator.teams import TEAMS, team_named, teams_by_handle
@@ -25,6 +26,8 @@ class Context:
     unreadable: Mapping[str, str] = field(default_factory=dict)
     """Files that exist but could not be read (already reported): `kind/id` -> path.
     References to them are not reported again."""
+    raci: tuple[RaciShape, ...] = ()
+    """The kinds with a RACI field, and where they keep it, as the schemas declare them."""
 
 
 Rule = Callable[[Playbook, Context], Iterator[Issue]]
@@ -94,90 +97,97 @@ def links_resolve(pb: Playbook, ctx: Context) -> Iterator[Issue]:
         )
 
 
+def _raci_entries(pb: Playbook, ctx: Context) -> Iterator[tuple[RaciShape, Entity, dict[str, str]]]:
+    """Give each entry of a kind with a RACI field (as the schemas declare it), with its RACI."""
+    for shape in ctx.raci:
+        for entry in pb.of_kind(shape.kind):
+            if isinstance(entry.fields.get(shape.field), dict):
+                yield shape, entry, raci_of(entry, shape)
+
+
+def _steps(entry: Entity, shape: RaciShape) -> Iterator[tuple[int, str]]:
+    """Give (index, role) of each step of an entry that names the role doing it."""
+    steps = entry.fields.get(shape.steps) if shape.steps else None
+    for index, step in enumerate(steps if isinstance(steps, list) else []):
+        role = step.get(shape.step_role) if isinstance(step, dict) and shape.step_role else None
+        if isinstance(role, str):
+            yield index, role
+
+
 def raci_has_one_accountable(pb: Playbook, ctx: Context) -> Iterator[Issue]:
     """A process has exactly one Accountable role."""
-    for process in pb.of_kind("processes"):
-        raci = process.fields.get("raci")
-        if not isinstance(raci, dict):
-            continue
+    for shape, process, raci in _raci_entries(pb, ctx):
         accountable = [role for role, letter in raci.items() if letter == "A"]
         if len(accountable) != 1:
             found = ", ".join(accountable) if accountable else "none"
             yield _error(
-                ctx.locate(process.key, ("raci",), True),
+                ctx.locate(process.key, (shape.field,), True),
                 "raci-accountable",
-                f"raci: exactly one role must be Accountable (A); found {found}",
+                f"{shape.field}: exactly one role must be Accountable (A); found {found}",
                 "mark the one role that answers for the outcome with A; others R, C or I",
             )
 
 
 def raci_has_responsible(pb: Playbook, ctx: Context) -> Iterator[Issue]:
     """A process has at least one Responsible role."""
-    for process in pb.of_kind("processes"):
-        raci = process.fields.get("raci")
-        if isinstance(raci, dict) and raci and "R" not in raci.values():
+    for shape, process, raci in _raci_entries(pb, ctx):
+        if raci and "R" not in raci.values():
             yield _error(
-                ctx.locate(process.key, ("raci",), True),
+                ctx.locate(process.key, (shape.field,), True),
                 "raci-responsible",
-                "raci: no role is Responsible (R)",
+                f"{shape.field}: no role is Responsible (R)",
                 "mark the role(s) that do the work with R",
             )
 
 
 def steps_roles_in_raci(pb: Playbook, ctx: Context) -> Iterator[Issue]:
     """Every step's role appears in the process's RACI."""
-    for process in pb.of_kind("processes"):
-        raci = process.fields.get("raci")
-        steps = process.fields.get("steps")
-        if not isinstance(raci, dict) or not isinstance(steps, list):
-            continue
-        for index, step in enumerate(steps):
-            role = step.get("role") if isinstance(step, dict) else None
-            if isinstance(role, str) and role not in raci:
+    for shape, process, raci in _raci_entries(pb, ctx):
+        for index, role in _steps(process, shape):
+            if role not in raci:
                 yield _error(
-                    ctx.locate(process.key, ("steps", index, "role"), False),
+                    ctx.locate(process.key, (str(shape.steps), index, str(shape.step_role)), False),
                     "raci-step-role",
-                    f"steps[{index}].role: '{role}' does this step but is not in the RACI",
-                    f"add `{role}: R` under raci, or give the step to a role that is",
+                    f"{shape.steps}[{index}].{shape.step_role}: '{role}' does this step but is"
+                    f" not in the {shape.field_title}",
+                    f"add `{role}: R` under {shape.field}, or give the step to a role that is",
                 )
 
 
 def step_roles_do_the_work(pb: Playbook, ctx: Context) -> Iterator[Issue]:
     """Whoever performs a step is Responsible or Accountable in the process's RACI."""
-    for process in pb.of_kind("processes"):
-        raci = process.fields.get("raci")
-        steps = process.fields.get("steps")
-        if not isinstance(raci, dict) or not isinstance(steps, list):
-            continue
-        for index, step in enumerate(steps):
-            role = step.get("role") if isinstance(step, dict) else None
-            # A role missing from the RACI altogether is raci-step-role's finding.
-            letter = raci.get(role) if isinstance(role, str) else None
+    for shape, process, raci in _raci_entries(pb, ctx):
+        for index, role in _steps(process, shape):
+            letter = raci.get(role)  # a role missing altogether is raci-step-role's finding
             if letter in ("C", "I"):
                 yield Issue(
-                    ctx.locate(process.key, ("steps", index, "role"), False),
+                    ctx.locate(process.key, (str(shape.steps), index, str(shape.step_role)), False),
                     Severity.WARNING,
                     "step-role-responsible",
-                    f"steps[{index}].role: '{role}' does this step"
-                    f" but is only {letter} in the RACI",
-                    f"whoever does the work is Responsible: set `{role}: R` under raci,"
+                    f"{shape.steps}[{index}].{shape.step_role}: '{role}' does this step"
+                    f" but is only {letter} in the {shape.field_title}",
+                    f"whoever does the work is Responsible: set `{role}: R` under {shape.field},"
                     " or give the step to a role that is R or A",
                 )
 
 
 def owner_is_accountable(pb: Playbook, ctx: Context) -> Iterator[Issue]:
     """A process's owner role is the Accountable role in its RACI."""
-    for process in pb.of_kind("processes"):
-        raci, owner = process.fields.get("raci"), process.fields.get("owner")
-        if isinstance(raci, dict) and isinstance(owner, str) and raci.get(owner) != "A":
+    for shape, process, raci in _raci_entries(pb, ctx):
+        owner = process.fields.get(shape.owner) if shape.owner else None
+        if isinstance(owner, str) and raci.get(owner) != "A":
             found = raci.get(owner)
             yield Issue(
-                ctx.locate(process.key, ("owner",), False),
+                ctx.locate(process.key, (str(shape.owner),), False),
                 Severity.WARNING,
                 "raci-owner",
-                f"owner: '{owner}' owns the process but is "
-                + (f"{found}, not A, in its RACI" if found else "not in its RACI"),
-                f"the owner answers for the outcome: set `{owner}: A` under raci"
+                f"{shape.owner}: '{owner}' owns the {pb.kinds[shape.kind].singular.lower()} but is "
+                + (
+                    f"{found}, not A, in its {shape.field_title}"
+                    if found
+                    else f"not in its {shape.field_title}"
+                ),
+                f"the owner answers for the outcome: set `{owner}: A` under {shape.field}"
                 " (and the former A to R, C or I), or make the Accountable role the owner",
             )
 

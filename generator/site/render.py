@@ -44,13 +44,12 @@ from generator.site.context import (
     forward_links,
     not_shown,
 )
+from generator.content.raci import LETTERS, RaciShape
 from generator.site.duties import (
-    LETTERS,
-    RaciShape,
     matrix_table,
     names_the_matrix,
+    page_shapes,
     part_links,
-    raci_shapes,
     role_duties,
     step_anchor,
 )
@@ -335,7 +334,7 @@ def _render_tree(
         }
         return render(paths.entity_page(entity.kind, entity.id), template, values)
 
-    shapes = raci_shapes(validation.schemas)
+    shapes = page_shapes(validation.schemas)
     duties = role_duties(playbook, shapes)
     linked_from = forward_links(playbook)
     teams = teams_by_handle(playbook)

@@ -23,12 +23,12 @@ from html import escape
 from pathlib import Path
 
 from generator.config import Config
+from generator.content.raci import raci_of, raci_shapes
 from generator.content.schemas import SchemaSet
 from generator.model import Entity, KindSpec, Playbook, Reference
 from generator.review import review_of
 from generator.site import paths
 from generator.site.context import FieldView, field_views
-from generator.site.duties import raci_of, raci_shapes
 from generator.site.pagefind import IndexedPage, write_pagefind_bundle
 from generator.teams import owners_of, teams_by_handle
 from generator.validation import Validation
