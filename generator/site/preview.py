@@ -62,7 +62,8 @@ def _logged(job: Callable[[], object], pause: float) -> None:
     time.sleep(pause)
     try:
         job()
-    except PlaybookError as error:  # the pages are served; only the search is behind
+    except (PlaybookError, OSError) as error:  # the pages are served; only search is behind
+        # (an OSError: the preview is stopping and its folder is being removed)
         log.error("playbook: the search index was not updated: %s", error)
 
 
