@@ -154,7 +154,7 @@ def serve_site(config: Config, dev_addr: str | None) -> None:
     and the site comes back by itself once they are fixed.
     """
     from generator.site.build import check_built_site
-    from generator.site.preview import Afterwards, same_files, serve_preview
+    from generator.site.preview import Afterwards, serve_preview
     from generator.site.settings import (
         MKDOCS_FILE,
         check_theme_folder,
@@ -162,7 +162,7 @@ def serve_site(config: Config, dev_addr: str | None) -> None:
         read_mkdocs_yml,
         source_folders,
     )
-    from generator.site.write import tree_paths, write_tree
+    from generator.site.write import write_tree
 
     afterwards = Afterwards()
 
@@ -173,11 +173,11 @@ def serve_site(config: Config, dev_addr: str | None) -> None:
             return site.problems
         check_theme_folder(config, site.mkdocs)
         docs = docs_dir(config, site.mkdocs)
-        before = tree_paths(docs)
-        changed = write_tree(site.files, docs, config.root, source_folders(config))
-        # MkDocs rebuilds only the changed pages when no page came or went, and the theme and
-        # settings are as the last complete build saw them.
-        dirty = engine_unchanged and same_files(changed, before, site.files)
+        written = write_tree(site.files, docs, config.root, source_folders(config))
+        # MkDocs rebuilds only the changed pages (and copies the changed files) when no page
+        # came or went, and the theme and settings are as the last complete build saw them: a
+        # page removed would stay in the site, a new one be missing from its neighbours' links.
+        dirty = engine_unchanged and written.same_paths
         started = time.time() - 2  # file systems that keep whole seconds round down
         _run_engine(config, site, docs, into, False, serve_url, dirty)
         check_built_site(into, since=started if dirty else None)  # the rest was checked before

@@ -98,3 +98,16 @@ def test_the_bundle_is_the_same_for_the_same_pages(tmp_path: Path) -> None:
         f"pagefind.{entry['languages']['en']['hash']}.pf_meta",
     }
     assert {name.split("/")[0] for name in first if "/" in name} == {"filter", "fragment", "index"}
+
+
+def test_an_index_that_cannot_be_written_is_a_located_error(tmp_path: Path) -> None:
+    from generator.errors import BuildError
+    from generator.site.search import NEW_INDEX, place_search_index
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / NEW_INDEX).write_text("a file where the index's folder goes", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"cannot write .*\.pagefind-new"):
+        write_pagefind_bundle([IndexedPage("/x/", record_html(record()))], site / NEW_INDEX)
+    with pytest.raises(BuildError, match="cannot write"):
+        place_search_index(tmp_path / "missing")  # nothing was written to put in place

@@ -118,20 +118,3 @@ def test_serve_starts_on_invalid_content_and_shows_why(tmp_path: Path) -> None:
     finally:
         process.terminate()  # as a service manager stops it: the preview folder is removed too
         assert process.wait(timeout=30) == 0
-
-
-@pytest.mark.parametrize(
-    ("changed", "before", "after", "dirty"),
-    [
-        ({"roles/a.md", "playbook.json"}, {"roles/a.md", "playbook.json"}, None, True),
-        ({"roles/b.md"}, {"roles/a.md"}, {"roles/a.md", "roles/b.md"}, False),  # a new page
-        ({"roles/a.md"}, {"roles/a.md", "roles/b.md"}, {"roles/b.md"}, False),  # a page gone
-        (set(), {"roles/a.md"}, None, True),
-    ],
-)
-def test_only_a_change_of_contents_rebuilds_only_the_changed_pages(
-    changed: set[str], before: set[str], after: set[str] | None, dirty: bool
-) -> None:
-    from generator.site.preview import same_files
-
-    assert same_files(changed, before, before if after is None else after) is dirty

@@ -24,7 +24,7 @@ def protected(root: Path) -> list[Path]:
 
 
 def write(files: dict[str, str], out: Path, root: Path) -> frozenset[str]:
-    return write_tree(files, out, root, protected(root))
+    return write_tree(files, out, root, protected(root)).changed
 
 
 def test_writes_the_tree_and_leaves_an_identical_one_alone(root: Path) -> None:
@@ -36,6 +36,22 @@ def test_writes_the_tree_and_leaves_an_identical_one_alone(root: Path) -> None:
     before = (out / "index.md").stat().st_mtime_ns
     assert write(files, out, root) == frozenset()
     assert (out / "index.md").stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize(
+    ("after", "same_paths"),
+    [
+        ({"index.md": "new\n", "data.json": "{}"}, True),  # contents only: a partial rebuild
+        ({"index.md": "old\n", "data.json": "[]", "new.md": "n\n"}, False),  # a page came
+        ({"index.md": "old\n"}, False),  # a file went
+    ],
+)
+def test_a_write_says_whether_only_contents_changed(
+    root: Path, after: dict[str, str], same_paths: bool
+) -> None:
+    out = root / "build" / "docs"
+    write({"index.md": "old\n", "data.json": "[]"}, out, root)
+    assert write_tree(after, out, root, protected(root)).same_paths is same_paths
 
 
 def test_a_change_gives_what_changed_and_unchanged_files_keep_their_time(root: Path) -> None:

@@ -13,6 +13,13 @@ from generator.model import Entity, Playbook
 from generator.site.context import COMMON_FIELDS
 
 
+MATRIX_TITLE = "RACI matrix"
+MATRIX_SUMMARY = (
+    "Who is Responsible, Accountable, Consulted and Informed in every process, role by role."
+)
+"""The matrix page's title and summary: its page, the navigation and its search record."""
+
+
 def page_shapes(schemas: SchemaSet) -> tuple[RaciShape, ...]:
     """Give the RACI shapes as pages show them: the fields every page shows in one place
     (title, owners, tags...) are not among a process's facts or what it uses."""

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from generator.errors import BuildError
+from generator.site.write import cannot_write
 
 SIGNATURE = b"pagefind_dcd"
 """What every index file starts with once un-gzipped."""
@@ -112,6 +113,16 @@ def write_pagefind_bundle(pages: Iterable[IndexedPage], out: Path, language: str
         files = service.ask({"type": "GetFiles", "index_id": index})["files"]
     finally:
         service.close()
+    try:
+        _write_files(files, out, language)
+        make_deterministic(out)
+    except OSError as error:  # a full disk, a folder removed meanwhile...
+        raise cannot_write(error, out) from error
+    return count
+
+
+def _write_files(files: Iterable[dict[str, Any]], out: Path, language: str) -> None:
+    """Write the files of the bundle the site's search loads, as the indexer handed them over."""
     for file in files:
         relative = PurePosixPath(file["path"])
         if relative.is_absolute() or ".." in relative.parts:
@@ -122,8 +133,6 @@ def write_pagefind_bundle(pages: Iterable[IndexedPage], out: Path, language: str
             target = out.joinpath(*relative.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(base64.b64decode(file["content"]))
-    make_deterministic(out)
-    return count
 
 
 def published(relative: PurePosixPath, language: str) -> bool:

@@ -49,9 +49,12 @@ def download_file(kind: str, entity_id: str) -> str:
     return f"{kind}/{entity_id}.md.txt"
 
 
-def page_url(page: str) -> str:
-    """Give where MkDocs publishes a page (directory URLs, its default): `roles/x.md` -> `roles/x/`."""
+def page_url(page: str, directory_urls: bool = True) -> str:
+    """Give where MkDocs publishes a page: `roles/x.md` -> `roles/x/` (directory URLs, its
+    default), or `roles/x.html`."""
     stem = page.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
     if stem == "index" or stem.endswith("/index"):
         return stem.removesuffix("index")
     return stem + "/"

@@ -16,7 +16,6 @@ import shutil
 import signal
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -46,25 +45,27 @@ class Afterwards:
 
     def __init__(self) -> None:
         self.thread: threading.Thread | None = None
+        self.hurry = threading.Event()
+        """Set by a rebuild that waits: the pause is over."""
 
     def run(self, job: Callable[[], object]) -> None:
         self.wait()
-        self.thread = threading.Thread(target=_logged, args=(job, self.PAUSE), daemon=True)
+        self.hurry = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(job, self.hurry), daemon=True)
         self.thread.start()
 
     def wait(self) -> None:
         if self.thread is not None:
+            self.hurry.set()
             self.thread.join()
             self.thread = None
 
-
-def _logged(job: Callable[[], object], pause: float) -> None:
-    time.sleep(pause)
-    try:
-        job()
-    except (PlaybookError, OSError) as error:  # the pages are served; only search is behind
-        # (an OSError: the preview is stopping and its folder is being removed)
-        log.error("playbook: the search index was not updated: %s", error)
+    def _run(self, job: Callable[[], object], hurry: threading.Event) -> None:
+        hurry.wait(self.PAUSE)
+        try:
+            job()
+        except PlaybookError as error:  # the pages are served; only the search is behind
+            log.error("playbook: the search index was not updated: %s", error)
 
 
 class PreviewServer(LiveReloadServer):
@@ -129,14 +130,6 @@ def fingerprint(paths: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
                 status = path.lstat()
                 found.append((str(path), status.st_mtime_ns, status.st_size))
     return tuple(found)
-
-
-def same_files(changed: Iterable[str], before: Iterable[str], after: Iterable[str]) -> bool:
-    """Tell whether only the contents of files changed, none added or removed: then the engine
-    can rebuild just the changed pages and copy the changed files (a removed page would stay
-    in the site, a new one would be missing from its neighbours' links)."""
-    kept = set(before) & set(after)
-    return all(path in kept for path in changed)
 
 
 def _is_page(path: str) -> bool:

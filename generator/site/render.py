@@ -46,6 +46,8 @@ from generator.site.context import (
 )
 from generator.content.raci import LETTERS, RaciShape
 from generator.site.duties import (
+    MATRIX_SUMMARY,
+    MATRIX_TITLE,
     matrix_table,
     names_the_matrix,
     page_shapes,
@@ -365,7 +367,14 @@ def _render_tree(
         for shape in shapes
         for group, members in catalogue_groups(playbook, shape.kind)
     ]
-    page(paths.RACI, "raci.md.j2", tables=tables, letters=LETTERS)
+    page(
+        paths.RACI,
+        "raci.md.j2",
+        tables=tables,
+        letters=LETTERS,
+        title=MATRIX_TITLE,
+        summary=MATRIX_SUMMARY,
+    )
     feed_path = paths.FEED if settings.site_url else None
     page(
         paths.CHANGELOG,
@@ -430,7 +439,7 @@ def navigation(playbook: Playbook) -> list[dict[str, str]]:
     return [
         {"Home": paths.HOME},
         *({spec.plural: paths.catalogue_page(kind)} for kind, spec in playbook.kinds.items()),
-        {"RACI matrix": paths.RACI},
+        {MATRIX_TITLE: paths.RACI},
         {"Tags": paths.TAGS},
         {"Changelog": paths.CHANGELOG},
         {"Playbook health": paths.HEALTH},

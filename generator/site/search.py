@@ -23,13 +23,15 @@ from html import escape
 from pathlib import Path
 
 from generator.config import Config
-from generator.content.raci import raci_of, raci_shapes
+from generator.content.raci import RaciShape, raci_of, raci_shapes
 from generator.content.schemas import SchemaSet
 from generator.model import Entity, KindSpec, Playbook, Reference
 from generator.review import review_of
 from generator.site import paths
 from generator.site.context import FieldView, field_views
+from generator.site.duties import MATRIX_SUMMARY, MATRIX_TITLE
 from generator.site.pagefind import IndexedPage, write_pagefind_bundle
+from generator.site.write import cannot_write
 from generator.teams import owners_of, teams_by_handle
 from generator.validation import Validation
 
@@ -68,10 +70,11 @@ def write_search_index(
 ) -> int:
     """Index every entry into `<site_dir>/.pagefind-new/`; give the number of records.
     `place_search_index` then puts it in place of the index in use."""
+    shapes = raci_shapes(validation.schemas)
     records = search_records(
         validation.playbook, validation.schemas, config.health.due_soon_days, directory_urls
     )
-    matrix = matrix_record(validation.playbook, validation.schemas, directory_urls)
+    matrix = matrix_record(validation.playbook, shapes, directory_urls)
     pages = (IndexedPage(r.url, record_html(r)) for r in [*records, *matrix])
     fresh = site_dir / NEW_INDEX
     shutil.rmtree(fresh, ignore_errors=True)
@@ -82,9 +85,12 @@ def place_search_index(site_dir: Path) -> None:
     """Put the index just written in place of the one in use (a preview serves it meanwhile)."""
     current, stale = site_dir / SEARCH_FOLDER, site_dir / f".{SEARCH_FOLDER}-old"
     shutil.rmtree(stale, ignore_errors=True)
-    if current.exists():
-        current.rename(stale)
-    (site_dir / NEW_INDEX).rename(current)
+    try:
+        if current.exists():
+            current.rename(stale)
+        (site_dir / NEW_INDEX).rename(current)
+    except OSError as error:
+        raise cannot_write(error, current) from error
     shutil.rmtree(stale, ignore_errors=True)
 
 
@@ -94,13 +100,17 @@ def search_records(
     """Give one record per entry, in catalogue order (kinds, then ids): the index's page order."""
     teams = teams_by_handle(playbook)
     references = _field_references(playbook.references)
+    shapes = {shape.kind: shape for shape in raci_shapes(schemas)}
+    role_kinds = {shape.role_kind for shape in shapes.values()}
     records = []
     for entity in playbook:
         spec = playbook.kinds[entity.kind]
         views = field_views(entity, schemas.kinds[entity.kind])
         filters = {
             "kind": (spec.plural,),
-            **_reference_filters(playbook, entity, references.get(entity.key, ())),
+            **_reference_filters(
+                playbook, entity, references.get(entity.key, ()), role_kinds, shapes
+            ),
             "team": tuple(
                 sorted({o.team.title for o in owners_of(entity, teams) if o.team is not None})
             ),
@@ -109,7 +119,7 @@ def search_records(
         }
         records.append(
             SearchRecord(
-                url=page_url(entity, directory_urls),
+                url="/" + paths.page_url(paths.entity_page(entity.kind, entity.id), directory_urls),
                 title=entity.title,
                 kind=spec.singular,
                 summary=plain_text(entity.summary),
@@ -122,29 +132,24 @@ def search_records(
 
 
 def matrix_record(
-    playbook: Playbook, schemas: SchemaSet, directory_urls: bool = True
+    playbook: Playbook, shapes: Sequence[RaciShape], directory_urls: bool = True
 ) -> tuple[SearchRecord, ...]:
     """Give the RACI matrix's record, if the schemas declare a RACI: it is found by the
     processes and roles it lists. It carries no facets: browsing by facet lists entries."""
     lines = [
-        f"{process.title}: "
-        + ", ".join(
-            f"{_title(playbook, shape.role_kind, role)} ({letter})"
-            for role, letter in sorted(raci_of(process, shape).items())
-        )
-        for shape in raci_shapes(schemas)
+        f"{process.title}: " + ", ".join(sorted(_letters(playbook, process, shape, "{} ({})")))
+        for shape in shapes
         for process in playbook.of_kind(shape.kind)
         if raci_of(process, shape)
     ]
     if not lines:
         return ()
-    page = paths.RACI.removesuffix(".md")
     return (
         SearchRecord(
-            url=f"/{page}/" if directory_urls else f"/{page}.html",
-            title="RACI matrix",
+            url="/" + paths.page_url(paths.RACI, directory_urls),
+            title=MATRIX_TITLE,
             kind="Page",
-            summary="Who is Responsible, Accountable, Consulted and Informed in every process.",
+            summary=MATRIX_SUMMARY,
             text=tuple(lines),
             filters={},
             boost=1.0,
@@ -152,10 +157,12 @@ def matrix_record(
     )
 
 
-def page_url(entity: Entity, directory_urls: bool = True) -> str:
-    """Give the address of an entry's page from the site root, as MkDocs writes it."""
-    page = paths.entity_page(entity.kind, entity.id).removesuffix(".md")
-    return f"/{page}/" if directory_urls else f"/{page}.html"
+def _letters(playbook: Playbook, entry: Entity, shape: RaciShape, form: str) -> set[str]:
+    """Give each role of an entry's RACI with its letter, by the role's title, in `form`."""
+    return {
+        form.format(_title(playbook, shape.role_kind, role), letter)
+        for role, letter in raci_of(entry, shape).items()
+    }
 
 
 def record_html(record: SearchRecord) -> str:
@@ -203,18 +210,19 @@ def _field_references(references: Sequence[Reference]) -> dict[str, list[Referen
 
 
 def _reference_filters(
-    playbook: Playbook, entity: Entity, references: Sequence[Reference]
+    playbook: Playbook,
+    entity: Entity,
+    references: Sequence[Reference],
+    role_kinds: set[str],
+    shapes: Mapping[str, RaciShape],
 ) -> dict[str, tuple[str, ...]]:
     """Give the pillar, role and RACI facets an entry's fields name, by the titles readers see
-    (`Product Manager: A`); the references are valid, so every one names an entry."""
+    (`Product Manager: A`); the references are valid, so every one names an entry. Roles are
+    the kinds the schemas' RACI fields refer to."""
     pillars = {_title(playbook, "pillars", r.target) for r in references if r.kind == "pillars"}
-    roles = {_title(playbook, "roles", r.target) for r in references if r.kind == "roles"}
-    raci = entity.fields.get("raci")
-    letters = (
-        {f"{_title(playbook, 'roles', str(role))}: {letter}" for role, letter in raci.items()}
-        if isinstance(raci, dict)
-        else set()
-    )
+    roles = {_title(playbook, r.kind, r.target) for r in references if r.kind in role_kinds}
+    shape = shapes.get(entity.kind)
+    letters = _letters(playbook, entity, shape, "{}: {}") if shape is not None else set()
     return {
         "pillar": tuple(sorted(pillars)),
         "role": tuple(sorted(roles)),

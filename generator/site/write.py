@@ -17,6 +17,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import BuildError, ConfigError
@@ -83,27 +84,28 @@ def _made_by_a_build(folder: Path) -> bool:
     return _marker_status(folder) is not None
 
 
-def changed_paths(files: Mapping[str, str], folder: Path) -> frozenset[str]:
-    """Give the paths where `folder` differs from these files: added, changed or gone.
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What writing a tree changed."""
 
-    Every path counts as changed in a folder that is not ours (no marker).
-    """
+    changed: frozenset[str]
+    """The paths added, changed or gone; none when the tree was left alone."""
+    same_paths: bool
+    """No path came or went: only contents changed (unknown, so false, in a folder not ours)."""
+
+
+def compare_tree(files: Mapping[str, str], folder: Path) -> Written:
+    """Give how `folder` differs from these files. Every path counts as changed in a folder
+    that is not ours (no marker)."""
     if _marker_status(folder) is None:
-        return frozenset(files)
-    present = tree_paths(folder)
-    changed = {path for path in files if path not in present or not _holds(folder / path, files[path])}
-    return frozenset(changed | (present - set(files)))
-
-
-def tree_paths(folder: Path) -> frozenset[str]:
-    """Give the relative paths of the files a written tree holds (none if it is not there)."""
-    if not folder.is_dir():
-        return frozenset()
-    return frozenset(
+        return Written(frozenset(files), same_paths=False)
+    present = {
         p.relative_to(folder).as_posix()
         for p in folder.rglob("*")
         if p.is_file() and p.name != MARKER
-    )
+    }
+    changed = {path for path in files if path not in present or not _holds(folder / path, files[path])}
+    return Written(frozenset(changed | (present - set(files))), present == set(files))
 
 
 def _holds(path: Path, text: str) -> bool:
@@ -115,8 +117,8 @@ def _holds(path: Path, text: str) -> bool:
 
 def write_tree(
     files: Mapping[str, str], out: Path, root: Path, protected: Iterable[Path]
-) -> frozenset[str]:
-    """Write the tree into `out` atomically; give the paths that changed (none: left alone).
+) -> Written:
+    """Write the tree into `out` atomically; give what changed (nothing: left alone).
 
     The files go into a temporary sibling that is then swapped in, so readers (and a failed
     run) only ever see the old tree or the new one. An identical tree is left alone, so a
@@ -125,15 +127,15 @@ def write_tree(
     """
     check_paths(files)
     target = check_target(out, root, protected)
-    changed = changed_paths(files, target)
-    if not changed:
-        return changed
+    written = compare_tree(files, target)
+    if not written.changed:
+        return written
     staging = staging_folder(target)
     try:
         for path in sorted(files):
             destination = staging / path
             destination.parent.mkdir(parents=True, exist_ok=True)
-            if path in changed or not _linked(target / path, destination):
+            if path in written.changed or not _linked(target / path, destination):
                 destination.write_bytes(files[path].encode("utf-8"))
     except BaseException as error:
         discard(staging)
@@ -141,7 +143,7 @@ def write_tree(
             raise cannot_write(error, target) from error
         raise
     swap_in(staging, target)
-    return changed
+    return written
 
 
 def _linked(source: Path, destination: Path) -> bool:
