@@ -334,3 +334,32 @@ def test_a_repository_owned_by_another_user_warns_without_its_path(
     assert "safe.directory" in changelog
     for page in (repo / "site").rglob("*.html"):
         assert str(tmp_path) not in page.read_text(), page
+
+
+# --- 10. the search indexer named by the environment: checked, and the site kept -----------
+
+
+@pytest.mark.parametrize(
+    ("program", "code", "says"),
+    [
+        (None, 2, "PLAYBOOK_PAGEFIND is '{path}', which is not an executable file"),
+        ("no interpreter line, so no program", 1, "cannot start the search indexer"),
+        ("#!/bin/sh\nexit 0\n", 1, "the search indexer (Pagefind) stopped unexpectedly"),
+    ],
+    ids=["missing", "not-a-program", "quits"],
+)
+def test_a_bad_pagefind_executable_is_an_error_and_keeps_the_site(
+    repo: Path, tmp_path: Path, program: str | None, code: int, says: str
+) -> None:
+    before = tree_bytes(repo / "site")
+    path = tmp_path / "pagefind"
+    if program is not None:
+        path.write_text(program, encoding="utf-8")
+        path.chmod(0o755)
+    result = run_playbook(
+        "--root", str(repo), "build", env={**QUIET, "PLAYBOOK_PAGEFIND": str(path)}
+    )
+    assert result.returncode == code, result.stderr
+    assert says.format(path=path) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_bytes(repo / "site") == before

@@ -9,6 +9,7 @@ would take seventeen minutes; here they take a second.
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import hashlib
 import json
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from generator.errors import BuildError
+from generator.errors import BuildError, ConfigError
 from generator.site.write import cannot_write
 
 SIGNATURE = b"pagefind_dcd"
@@ -34,8 +35,23 @@ class IndexedPage:
     html: str
 
 
+BINARY_VARIABLE = "PLAYBOOK_PAGEFIND"
+"""Names another Pagefind executable: a release newer than the Python package index has (npm's
+`@pagefind/linux-x64` 1.6 ranks common words five times faster at 10,000 pages), or a mirror's."""
+
+
 def pagefind_binary() -> Path:
-    """Give the Pagefind executable that the `pagefind-bin` package ships."""
+    """Give the Pagefind executable: the one `PLAYBOOK_PAGEFIND` names, else the one that the
+    `pagefind-bin` package ships."""
+    named = os.environ.get(BINARY_VARIABLE)
+    if named:
+        path = Path(named)
+        if not (path.is_file() and os.access(path, os.X_OK)):
+            raise ConfigError(
+                f"{BINARY_VARIABLE} is {named!r}, which is not an executable file; "
+                f"name Pagefind's executable, or unset {BINARY_VARIABLE} to use pagefind-bin's"
+            )
+        return path
     try:
         from pagefind_bin import get_executable
 
@@ -51,12 +67,15 @@ class _Service:
     """One `pagefind --service` process: a request, then its answer, one at a time."""
 
     def __init__(self, binary: Path) -> None:
-        self.process = subprocess.Popen(
-            [str(binary), "--service"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+        try:
+            self.process = subprocess.Popen(
+                [str(binary), "--service"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as error:  # not a program this machine can run
+            raise BuildError(f"cannot start the search indexer {binary}: {error}") from None
         self.sent = 0
         self.pending = b""
 
@@ -85,7 +104,8 @@ class _Service:
 
     def close(self) -> None:
         if self.process.stdin is not None:
-            self.process.stdin.close()
+            with contextlib.suppress(BrokenPipeError):  # it stopped: nothing more to hear
+                self.process.stdin.close()
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:

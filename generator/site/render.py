@@ -234,8 +234,10 @@ def front_matter(
     boost: float | None = None,
     exclude: bool = False,
     hide: tuple[str, ...] = (),
+    feed: str | None = None,
 ) -> Markup:
-    """Give a page's YAML front matter: title, meta description, edit link and search tuning.
+    """Give a page's YAML front matter: title, meta description, edit link, search tuning and
+    the feed the page announces (`overrides/main.html` links it in the page's head).
 
     Title and description are HTML-escaped here because themes print them into `<title>` and a
     `<meta>` attribute without escaping: a quote or `</title>` in content must stay text.
@@ -247,6 +249,8 @@ def front_matter(
         lines.append(f"edit_url: {yaml_quote(edit_url)}")
     if hide:  # Material's own: `toc` gives a wide table the sidebar's width
         lines += ["hide:", *(f"  - {yaml_quote(part)}" for part in hide)]
+    if feed:
+        lines.append(f"feed: {yaml_quote(feed)}")
     if exclude:
         lines += ["search:", "  exclude: true"]
     elif boost is not None:

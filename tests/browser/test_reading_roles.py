@@ -465,6 +465,23 @@ def test_changelog_summarises_bulk_changes_and_links_commits(visit: Visit) -> No
     visit.check_no_errors()
 
 
+def test_only_the_changelog_announces_the_feed_so_pages_do_not_load_the_sitemap(
+    visit: Visit,
+) -> None:
+    # The theme takes every `rel=alternate` link for another language of the site and fetches
+    # and parses the whole sitemap for it, on every page load.
+    sitemaps: list[str] = []
+    visit.page.on("request", lambda r: sitemaps.append(r.url) if "sitemap" in r.url else None)
+    for path in ("", "roles/product-manager/", "processes/"):
+        visit.go(path)
+        assert visit.page.locator("link[rel=alternate]").count() == 0, path
+    visit.page.wait_for_timeout(300)
+    assert sitemaps == []
+    visit.go("changelog/")
+    announced = visit.page.locator("link[rel=alternate][type='application/atom+xml']")
+    assert fetch(announced.evaluate("link => link.href")).startswith("<?xml")
+
+
 def test_feed_entries_link_anchors_that_exist_and_the_pages_they_changed(visit: Visit) -> None:
     feed = ET.fromstring(fetch(visit.base + "feed.xml").encode())
     visit.go("changelog/")
