@@ -135,4 +135,19 @@ def machine() -> dict[str, str]:
         "memory": memory_text,
         "python": sys.version.split()[0],
         "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "pagefind": _pagefind_version(),
     }
+
+
+def _pagefind_version() -> str:
+    """Give the version of the Pagefind the builds use (`PLAYBOOK_PAGEFIND` can name another)."""
+    from generator.errors import PlaybookError
+    from generator.site.pagefind import pagefind_binary
+
+    try:
+        answer = subprocess.run(
+            [str(pagefind_binary()), "--version"], capture_output=True, text=True, check=False
+        )
+    except (PlaybookError, OSError) as error:
+        return f"unavailable ({error})"
+    return answer.stdout.strip() or "unknown"

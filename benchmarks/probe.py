@@ -92,7 +92,8 @@ def search(site: Path, query: str, facet: str | None) -> dict[str, Any]:
                 context.on("requestfinished", finished)
                 page = context.new_page()
                 page.add_init_script(FIRST_RESULT)
-                page.goto(f"http://127.0.0.1:{server.server_address[1]}/", wait_until="commit")
+                base = f"http://127.0.0.1:{server.server_address[1]}/"
+                page.goto(base, wait_until="commit")
                 field = page.locator("input.md-search__input")
                 field.focus()
                 field.press_sequentially(query)
@@ -102,12 +103,31 @@ def search(site: Path, query: str, facet: str | None) -> dict[str, Any]:
                 result["search_bytes"] = sum(fetched)
                 if facet is not None and page.locator(".playbook-facets").count():
                     result.update(_faceted_query(page, facet, fetched))
+                result["address_seconds"] = _from_the_address(browser, base, query)
             finally:
                 browser.close()
     finally:
         server.shutdown()
         server.server_close()
     return result
+
+
+def _from_the_address(browser: Any, base: str, query: str) -> float | None:
+    """Give the time from navigation start to the first result for a query in the address
+    (`?q=`: the 404 page's form, a browser's site search), in a fresh context: what the engine
+    does from page load to its answer, without the probe's keystrokes."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.add_init_script(FIRST_RESULT)
+        page.goto(f"{base}?q={query}", wait_until="commit")
+        try:
+            page.wait_for_function("window.__firstResult !== undefined", timeout=120_000)
+        except Exception:  # an engine that does not read the address never answers
+            return None
+        return float(page.evaluate("window.__firstResult")) / 1000
+    finally:
+        context.close()
 
 
 CHOOSE_FACET = """

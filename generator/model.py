@@ -89,6 +89,9 @@ class KindSpec:
     catalogue: Catalogue = Catalogue()
     counted: tuple[str, str] = ("entry", "entries")
     """How a count of entries reads, for one and for any other number: `1 term`, `42 terms`."""
+    abbreviation: str | None = None
+    """The field that holds a short form of the entry's title (`x-playbook.abbreviation`): the
+    site explains the short form wherever it is written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +180,17 @@ class Playbook:
 
     def of_kind(self, kind: str) -> list[Entity]:
         return list(self.entities.get(kind, {}).values())
+
+    def abbreviations(self) -> Iterator[tuple[Entity, str, str]]:
+        """Give every short form an entry holds in the field its kind declares for one
+        (`x-playbook.abbreviation`): the entry, the field and the short form."""
+        for kind, spec in self.kinds.items():
+            if spec.abbreviation is None:
+                continue
+            for entity in self.of_kind(kind):
+                value = entity.fields.get(spec.abbreviation)
+                if isinstance(value, str):
+                    yield entity, spec.abbreviation, value
 
 
 # --- History: what changed, commit by commit (built from git by generator.history) ---

@@ -16,6 +16,7 @@ import yaml
 
 from generator.codeowners import valid_owners
 from generator.content.load import MAX_ID_LENGTH, is_reserved_id, is_valid_id
+from generator.content.raci import RaciShape, raci_shape
 from generator.content.schemas import KindSchema, SchemaSet, resolve, schema_at
 from generator.errors import EXIT_INVALID, PlaybookError
 from generator.model import Playbook
@@ -120,7 +121,7 @@ def scaffold_entity(
         if handle:
             fields["handle"] = handle
             fields["owners"] = list(dict.fromkeys(owners)) or [handle]
-    fields = satisfy_rules(spec.name, form, fields, picks)
+    fields = satisfy_rules(raci_shape(spec.name, kind_schema), spec.name, form, fields, picks)
     problems = [error.message for error in kind_schema.errors(fields)]
     if problems:
         raise ScaffoldUsageError(
@@ -222,22 +223,25 @@ def _array(
     return values
 
 
-def satisfy_rules(kind: str, form: str, fields: dict[str, Any], picks: RankedIds) -> dict[str, Any]:
+def satisfy_rules(
+    raci: RaciShape | None, kind: str, form: str, fields: dict[str, Any], picks: RankedIds
+) -> dict[str, Any]:
     """Give the fields adjusted for what the cross-file rules ask beyond the schema.
 
     The schema cannot say that a RACI has one Accountable and at least one Responsible role,
-    that a step's role is in the RACI, or that a question needs an answer; the rules can.
+    that the owner is the Accountable one, that a step's role is in the RACI, or that a question
+    needs an answer; the rules can.
     """
     fields = dict(fields)
-    if kind == "processes" and "raci" in fields:
-        owner = picks.pick("roles", 0) or "todo-roles"
-        doer = picks.pick("roles", 1) or "todo-responsible-role"
-        fields["raci"] = {owner: "A", doer: "R"}
-        if "owner" in fields:
-            fields["owner"] = owner
-        for step in fields.get("steps", []):
-            if isinstance(step, dict) and "role" in step:
-                step["role"] = doer
+    if raci is not None and raci.field in fields:
+        owner = picks.pick(raci.role_kind, 0) or f"todo-{raci.role_kind}"
+        doer = picks.pick(raci.role_kind, 1) or "todo-responsible-role"
+        fields[raci.field] = {owner: "A", doer: "R"}
+        if raci.owner in fields:
+            fields[raci.owner] = owner
+        for step in fields.get(raci.steps or "", []):
+            if isinstance(step, dict) and raci.step_role in step:
+                step[raci.step_role] = doer
     if kind == "faq" and form == "yml":
         fields.setdefault("answer", "TODO write the answer")
     return fields

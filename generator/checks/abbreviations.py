@@ -36,17 +36,14 @@ def reserved_reason(abbreviation: str) -> str | None:
 def check_abbreviations(
     playbook: Playbook, locate: Callable[[str, tuple[str | int, ...], bool], SourceRef]
 ) -> Iterator[Issue]:
-    """Give an error, at the field, for each glossary abbreviation the engine would mangle."""
-    for term in playbook.of_kind("glossary"):
-        abbreviation = term.fields.get("abbreviation")
-        if not isinstance(abbreviation, str):
-            continue
+    """Give an error, at the field, for each abbreviation the engine would mangle."""
+    for term, name, abbreviation in playbook.abbreviations():
         reason = reserved_reason(abbreviation)
         if reason:
             yield Issue(
-                locate(term.key, ("abbreviation",), False),
+                locate(term.key, (name,), False),
                 Severity.ERROR,
                 RULE,
-                f"abbreviation: '{abbreviation}' cannot be used: {reason}",
+                f"{name}: '{abbreviation}' cannot be used: {reason}",
                 "use the abbreviation as it is written in text, with at least one letter",
             )

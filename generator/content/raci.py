@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator.content.schemas import SchemaSet, resolve
+from generator.content.schemas import KindSchema, SchemaSet, resolve
 from generator.model import Entity
 
 LETTERS: Mapping[str, tuple[str, str, str]] = {
@@ -51,17 +51,22 @@ class RaciShape:
 def raci_shapes(schemas: SchemaSet, apart: frozenset[str] = frozenset()) -> tuple[RaciShape, ...]:
     """Give every kind with a RACI field, in catalogue order; fields in `apart` are no facts
     or reference lists of it (a page shows them elsewhere)."""
-    shapes = []
-    for kind, kind_schema in schemas.kinds.items():
-        schema = kind_schema.schema
-        properties: Mapping[str, Any] = resolve(schema, schema).get("properties", {})
-        nodes = {name: resolve(schema, node) for name, node in properties.items()}
-        for name, node in nodes.items():
-            role_kind = _raci_role_kind(node)
-            if role_kind is not None:
-                shapes.append(_shape(kind, name, role_kind, nodes, schema, apart))
-                break
-    return tuple(shapes)
+    found = (raci_shape(kind, kind_schema, apart) for kind, kind_schema in schemas.kinds.items())
+    return tuple(shape for shape in found if shape is not None)
+
+
+def raci_shape(
+    kind: str, kind_schema: KindSchema, apart: frozenset[str] = frozenset()
+) -> RaciShape | None:
+    """Give the shape of the kind's RACI: its first field that maps roles to letters."""
+    schema = kind_schema.schema
+    properties: Mapping[str, Any] = resolve(schema, schema).get("properties", {})
+    nodes = {name: resolve(schema, node) for name, node in properties.items()}
+    for name, node in nodes.items():
+        role_kind = _raci_role_kind(node)
+        if role_kind is not None:
+            return _shape(kind, name, role_kind, nodes, schema, apart)
+    return None
 
 
 def _raci_role_kind(node: Mapping[str, Any]) -> str | None:

@@ -235,7 +235,21 @@ def _kind_spec(
         order=_order(meta.get("order"), path),
         catalogue=_catalogue(meta.get("catalogue"), inlined, path),
         counted=_counted(meta, name, path),
+        abbreviation=_abbreviation(meta.get("abbreviation"), inlined, path),
     )
+
+
+def _abbreviation(value: Any, inlined: Mapping[str, Any], path: Path) -> str | None:
+    """Read `x-playbook.abbreviation`: the text field that holds a short form of the title."""
+    if value is None:
+        return None
+    node = inlined.get("properties", {}).get(value) if isinstance(value, str) else None
+    if not isinstance(node, dict) or node.get("type") != "string":
+        raise ConfigError(
+            f"{path}: `x-playbook.abbreviation` must name one of the schema's text fields"
+            ' (`"type": "string"`), the one that holds the short form, such as "abbreviation"'
+        )
+    return str(value)
 
 
 def _counted(meta: dict[str, Any], name: str, path: Path) -> tuple[str, str]:

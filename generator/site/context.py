@@ -155,9 +155,8 @@ def _tags(playbook: Playbook) -> dict[str, tuple[Entity, ...]]:
 
 def _abbreviations(playbook: Playbook) -> dict[str, str]:
     found: dict[str, str] = {}
-    for term in playbook.of_kind("glossary"):
-        abbreviation = term.fields.get("abbreviation")
-        if isinstance(abbreviation, str) and abbreviation not in found:
+    for term, _, abbreviation in playbook.abbreviations():
+        if abbreviation not in found:
             found[abbreviation] = " ".join(term.title.split())
     return dict(sorted(found.items()))
 

@@ -320,7 +320,8 @@ def _render_tree(
 
     def entity_page(entity: Entity, template: Template) -> str:
         spec, kind_schema = playbook.kinds[entity.kind], validation.schemas.kinds[entity.kind]
-        review = review_view(entity, playbook, teams, settings.due_soon_days)
+        raci = next((shape for shape in shapes if shape.kind == entity.kind), None)
+        review = review_view(entity, playbook, teams, settings.due_soon_days, raci)
         part = duties.get(entity.key, ())
         shown = {*linked_from.get(entity.key, ()), *part_links(part), *review.links}
         values = {

@@ -13,8 +13,9 @@ from datetime import date
 from urllib.parse import quote
 
 from generator.config import HealthSettings
+from generator.content.raci import RaciShape, raci_of
 from generator.health import EntryHealth, entry_health
-from generator.model import Entity, Playbook
+from generator.model import Entity, Playbook, entity_key
 from generator.review import Review, readable, review_of
 from generator.teams import TEAMS, owners_of, team_named
 
@@ -39,7 +40,7 @@ class ReviewView:
     reviewer: Entity | str | None
     """The team that reviewed it last, or the handle as written."""
     accountable: tuple[str, ...]
-    """Role ids marked `A` in a process's RACI."""
+    """The `kind/id` of each role marked `A` in the entry's RACI."""
 
     @property
     def links(self) -> set[str]:
@@ -47,7 +48,7 @@ class ReviewView:
         found = {team.key for team in self.teams}
         if isinstance(self.reviewer, Entity):
             found.add(self.reviewer.key)
-        return found | {f"roles/{role}" for role in self.accountable}
+        return found | set(self.accountable)
 
     @property
     def due(self) -> str:
@@ -67,9 +68,14 @@ class ReviewView:
 
 
 def review_view(
-    entity: Entity, playbook: Playbook, teams: Mapping[str, Entity], due_soon_days: int
+    entity: Entity,
+    playbook: Playbook,
+    teams: Mapping[str, Entity],
+    due_soon_days: int,
+    raci: RaciShape | None = None,
 ) -> ReviewView:
-    """Give what the page of `entity` shows about its review and its owners."""
+    """Give what the page of `entity` shows about its review and its owners (with the roles
+    Accountable for it, when its kind has a RACI)."""
     review = review_of(entity.fields, playbook.kinds[entity.kind].review_every, due_soon_days)
     owners = owners_of(entity, teams)
     found = {o.team.key: o.team for o in owners if o.team is not None}
@@ -77,11 +83,10 @@ def review_view(
     reviewer: Entity | str | None = reviewer_handle
     if reviewer_handle is not None:
         reviewer = team_named(teams, reviewer_handle) or reviewer_handle
-    raci = entity.fields.get("raci")
     accountable = (
-        tuple(str(role) for role, letter in raci.items() if letter == "A")
-        if entity.kind == "processes" and isinstance(raci, dict)
-        else ()
+        ()
+        if raci is None
+        else tuple(entity_key(raci.role_kind, r) for r, x in raci_of(entity, raci).items() if x == "A")
     )
     return ReviewView(
         review=review,
