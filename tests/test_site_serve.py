@@ -118,3 +118,24 @@ def test_serve_starts_on_invalid_content_and_shows_why(tmp_path: Path) -> None:
     finally:
         process.terminate()  # as a service manager stops it: the preview folder is removed too
         assert process.wait(timeout=30) == 0
+
+
+def test_saves_are_heard_at_once_where_the_system_can_watch_every_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from watchdog.observers.polling import PollingObserver
+
+    from generator.site import preview
+
+    folders = [tmp_path / "playbook", tmp_path / "schemas"]
+    for folder in folders:
+        folder.mkdir()
+    heard = preview.listener(folders)
+    assert not isinstance(heard, PollingObserver)  # the system's events, not a look every 0.5 s
+
+    class Refused(preview.ChangeListener):
+        def start(self) -> None:
+            raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(preview, "ChangeListener", Refused)
+    assert isinstance(preview.listener(folders), PollingObserver)
