@@ -89,6 +89,9 @@ class KindSpec:
     catalogue: Catalogue = Catalogue()
     counted: tuple[str, str] = ("entry", "entries")
     """How a count of entries reads, for one and for any other number: `1 term`, `42 terms`."""
+    body_field: str | None = None
+    """The field that holds the body in a `.yml` entry (`x-playbook.body_field`): an entry of
+    either form then has exactly one of the two (a question's answer)."""
     abbreviation: str | None = None
     """The field that holds a short form of the entry's title (`x-playbook.abbreviation`): the
     site explains the short form wherever it is written."""

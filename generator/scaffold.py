@@ -121,7 +121,8 @@ def scaffold_entity(
         if handle:
             fields["handle"] = handle
             fields["owners"] = list(dict.fromkeys(owners)) or [handle]
-    fields = satisfy_rules(raci_shape(spec.name, kind_schema), spec.name, form, fields, picks)
+    raci = raci_shape(spec.name, kind_schema)
+    fields = satisfy_rules(raci, spec.body_field, form, fields, picks)
     problems = [error.message for error in kind_schema.errors(fields)]
     if problems:
         raise ScaffoldUsageError(
@@ -224,7 +225,11 @@ def _array(
 
 
 def satisfy_rules(
-    raci: RaciShape | None, kind: str, form: str, fields: dict[str, Any], picks: RankedIds
+    raci: RaciShape | None,
+    body_field: str | None,
+    form: str,
+    fields: dict[str, Any],
+    picks: RankedIds,
 ) -> dict[str, Any]:
     """Give the fields adjusted for what the cross-file rules ask beyond the schema.
 
@@ -242,8 +247,8 @@ def satisfy_rules(
         for step in fields.get(raci.steps or "", []):
             if isinstance(step, dict) and raci.step_role in step:
                 step[raci.step_role] = doer
-    if kind == "faq" and form == "yml":
-        fields.setdefault("answer", "TODO write the answer")
+    if body_field is not None and form == "yml":
+        fields.setdefault(body_field, f"TODO write the {body_field}")
     return fields
 
 

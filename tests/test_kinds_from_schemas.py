@@ -95,6 +95,7 @@ def test_grouping_by_a_reference_follows_the_referenced_kind(repo: Path, tmp_pat
             {"abbreviation": "colour"},
             "`x-playbook.abbreviation` must name one of the schema's text",
         ),
+        ({"body_field": "area"}, "`x-playbook.body_field` must name one of the schema's text"),
     ],
 )
 def test_a_bad_declaration_is_a_configuration_error(
@@ -209,3 +210,22 @@ def test_a_new_entry_of_any_kind_with_a_raci_starts_with_one_that_passes(repo: P
     assert entry["who"][entry["lead"]] == "A"  # the owner field names the Accountable role
     result = run_playbook("--root", str(repo), "validate", "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_any_kind_can_keep_its_body_in_a_field_in_yml_entries(repo: Path) -> None:
+    schema = json.loads((repo / "schemas" / "checklists.schema.json").read_text(encoding="utf-8"))
+    schema["x-playbook"].update({"forms": ["yml", "md"], "body_field": "steps"})
+    schema["properties"]["steps"] = {"type": "string"}
+    (repo / "schemas" / "checklists.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    result = run_playbook("--root", str(repo), "validate")
+    assert result.returncode == 1
+    missing = [line for line in result.stdout.splitlines() if "error[faq-answer]" in line]
+    assert len(missing) == 3 and all("this checklist has no steps" in m for m in missing)
+    # A new entry starts with the field filled in, so it passes.
+    for name in ("beta", "go-live", "review"):
+        (repo / "playbook" / "checklists" / f"{name}.yml").unlink()
+    result = run_playbook("--root", str(repo), "new", "checklists", "launch", "--form", "yml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    entry = yaml.safe_load((repo / "playbook/checklists/launch.yml").read_text(encoding="utf-8"))
+    assert entry["steps"]
+    assert run_playbook("--root", str(repo), "validate").returncode == 0

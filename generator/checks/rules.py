@@ -375,19 +375,26 @@ def review_dates_exist(pb: Playbook, ctx: Context) -> Iterator[Issue]:
             )
 
 
-def questions_answered(pb: Playbook, ctx: Context) -> Iterator[Issue]:
-    """A question has exactly one answer: the `answer` field or the Markdown body."""
-    for question in pb.of_kind("faq"):
-        has_field = bool(question.fields.get("answer"))
-        has_body = bool(question.body and question.body.strip())
-        if has_field == has_body:
-            message = "has both an `answer` field and a body" if has_field else "has no answer"
-            yield _error(
-                question.source,
-                "faq-answer",
-                f"this question {message}",
-                "write the answer once: in `answer:` or as Markdown below the front matter",
-            )
+def bodies_written_once(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """An entry whose body can also be a field (`x-playbook.body_field`, a question's answer)
+    has exactly one of the two."""
+    for kind, spec in pb.kinds.items():
+        field = spec.body_field
+        if field is None:
+            continue
+        for entry in pb.of_kind(kind):
+            has_field = bool(entry.fields.get(field))
+            has_body = bool(entry.body and entry.body.strip())
+            if has_field == has_body:
+                message = (
+                    f"has both an `{field}` field and a body" if has_field else f"has no {field}"
+                )
+                yield _error(
+                    entry.source,
+                    "faq-answer",
+                    f"this {spec.singular.lower()} {message}",
+                    f"write the {field} once: in `{field}:` or as Markdown below the front matter",
+                )
 
 
 def titles_unique(pb: Playbook, ctx: Context) -> Iterator[Issue]:
@@ -498,7 +505,7 @@ RULES: dict[str, Rule] = {
     "team-unknown": owners_are_teams,
     "team-handle-duplicate": team_handles_unique,
     "review-date": review_dates_exist,
-    "faq-answer": questions_answered,
+    "faq-answer": bodies_written_once,
     "title-duplicate": titles_unique,
     "heading-title": no_h1_in_body,
     "list-break": lists_start_on_their_own,

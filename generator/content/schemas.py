@@ -235,19 +235,23 @@ def _kind_spec(
         order=_order(meta.get("order"), path),
         catalogue=_catalogue(meta.get("catalogue"), inlined, path),
         counted=_counted(meta, name, path),
-        abbreviation=_abbreviation(meta.get("abbreviation"), inlined, path),
+        body_field=_text_field(meta, "body_field", "the body of a .yml entry", inlined, path),
+        abbreviation=_text_field(meta, "abbreviation", "the short form", inlined, path),
     )
 
 
-def _abbreviation(value: Any, inlined: Mapping[str, Any], path: Path) -> str | None:
-    """Read `x-playbook.abbreviation`: the text field that holds a short form of the title."""
+def _text_field(
+    meta: Mapping[str, Any], key: str, holds: str, inlined: Mapping[str, Any], path: Path
+) -> str | None:
+    """Read an `x-playbook` key that names one of the schema's text fields."""
+    value = meta.get(key)
     if value is None:
         return None
     node = inlined.get("properties", {}).get(value) if isinstance(value, str) else None
     if not isinstance(node, dict) or node.get("type") != "string":
         raise ConfigError(
-            f"{path}: `x-playbook.abbreviation` must name one of the schema's text fields"
-            ' (`"type": "string"`), the one that holds the short form, such as "abbreviation"'
+            f"{path}: `x-playbook.{key}` must name one of the schema's text fields"
+            f' (`"type": "string"`), the one that holds {holds}'
         )
     return str(value)
 
