@@ -89,6 +89,11 @@ class KindSpec:
     catalogue: Catalogue = Catalogue()
     counted: tuple[str, str] = ("entry", "entries")
     """How a count of entries reads, for one and for any other number: `1 term`, `42 terms`."""
+    download: bool = False
+    """Readers take its entries away as Markdown files (`x-playbook.download`): templates."""
+    start_here: int = 0
+    """How many of its entries, by their `order`, the home page's "Start here" lists
+    (`x-playbook.start_here`): the first guides."""
     body_field: str | None = None
     """The field that holds the body in a `.yml` entry (`x-playbook.body_field`): an entry of
     either form then has exactly one of the two (a question's answer)."""

@@ -96,6 +96,8 @@ def test_grouping_by_a_reference_follows_the_referenced_kind(repo: Path, tmp_pat
             "`x-playbook.abbreviation` must name one of the schema's text",
         ),
         ({"body_field": "area"}, "`x-playbook.body_field` must name one of the schema's text"),
+        ({"download": True}, "true only for a kind whose entries have a Markdown body"),
+        ({"start_here": "two"}, "`x-playbook.start_here` must be a whole number"),
     ],
 )
 def test_a_bad_declaration_is_a_configuration_error(
@@ -229,3 +231,30 @@ def test_any_kind_can_keep_its_body_in_a_field_in_yml_entries(repo: Path) -> Non
     entry = yaml.safe_load((repo / "playbook/checklists/launch.yml").read_text(encoding="utf-8"))
     assert entry["steps"]
     assert run_playbook("--root", str(repo), "validate").returncode == 0
+
+
+def test_any_kind_can_start_readers_on_the_home_page_and_offer_downloads(
+    repo: Path, tmp_path: Path
+) -> None:
+    schema = json.loads((repo / "schemas" / "checklists.schema.json").read_text(encoding="utf-8"))
+    schema["x-playbook"].update({"start_here": 2, "forms": ["md"], "body": "required"})
+    schema["x-playbook"]["download"] = True
+    schema["properties"]["order"] = {"type": "integer"}
+    (repo / "schemas" / "checklists.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    folder = repo / "playbook" / "checklists"
+    for order, name in enumerate(("review", "beta", "go-live"), 1):
+        text = (folder / f"{name}.yml").read_text(encoding="utf-8")
+        (folder / f"{name}.yml").unlink()
+        (folder / f"{name}.md").write_text(
+            f"---\n{text}order: {order}\n---\n\n- [ ] Step one of {name}\n", encoding="utf-8"
+        )
+    out = tmp_path / "tree"
+    result = run_playbook("--root", str(repo), "render", "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    home = (out / "index.md").read_text(encoding="utf-8")
+    start = home[home.index("Start here") :]
+    assert start.index("Quality review") < start.index("Beta")  # by `order`, the first two
+    assert "Go live" not in start.split("\n\n## ")[0]
+    download = out / "checklists" / "go-live.md.txt"
+    assert "Step one of go-live" in download.read_text(encoding="utf-8")
+    assert "Download as Markdown" in (out / "checklists" / "go-live.md").read_text("utf-8")

@@ -235,9 +235,31 @@ def _kind_spec(
         order=_order(meta.get("order"), path),
         catalogue=_catalogue(meta.get("catalogue"), inlined, path),
         counted=_counted(meta, name, path),
+        download=_download(meta.get("download", False), body, path),
+        start_here=_start_here(meta.get("start_here", 0), path),
         body_field=_text_field(meta, "body_field", "the body of a .yml entry", inlined, path),
         abbreviation=_text_field(meta, "abbreviation", "the short form", inlined, path),
     )
+
+
+def _download(value: Any, body: str, path: Path) -> bool:
+    """Read `x-playbook.download`: whether readers take the entries away as Markdown files."""
+    if not isinstance(value, bool) or (value and body == "none"):
+        raise ConfigError(
+            f"{path}: `x-playbook.download` must be true or false, and true only for a kind whose"
+            " entries have a Markdown body (the file readers take away)"
+        )
+    return value
+
+
+def _start_here(value: Any, path: Path) -> int:
+    """Read `x-playbook.start_here`: how many entries the home page's "Start here" lists."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(
+            f"{path}: `x-playbook.start_here` must be a whole number: how many of the kind's"
+            " entries, by their `order`, the home page lists under Start here"
+        )
+    return value
 
 
 def _text_field(

@@ -66,8 +66,6 @@ from generator.markdown_text import code_span, first_date, literal, table_cell
 
 DEFAULT_SITE_NAME = "Product Operations Playbook"
 PAGE_TEMPLATES = "pages"
-DOWNLOADABLE = "templates"
-"""The kind whose entries readers take away as Markdown files: document templates."""
 ASSET_TEMPLATES = "assets"
 
 
@@ -350,7 +348,9 @@ def _render_tree(
     tree = Tree()
     downloads = {
         e.key: template_download(e, index.pages_by_source, settings.site_url)
-        for e in playbook.of_kind(DOWNLOADABLE)
+        for kind, spec in playbook.kinds.items()
+        if spec.download
+        for e in playbook.of_kind(kind)
     }
     for download in downloads.values():
         tree.add(download.path, download.text)
@@ -471,8 +471,12 @@ def _counts(playbook: Playbook) -> list[tuple[str, Any, int]]:
 
 
 def _start_here(playbook: Playbook) -> list[Entity]:
-    guides = sorted(playbook.of_kind("guides"), key=_ordered)
-    return guides[:3]
+    """Give the entries the home page starts readers with: each kind's first, by `order`."""
+    return [
+        entity
+        for kind, spec in playbook.kinds.items()
+        for entity in sorted(playbook.of_kind(kind), key=_ordered)[: spec.start_here]
+    ]
 
 
 def _ordered(entity: Entity) -> tuple[int, str, str]:
