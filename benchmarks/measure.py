@@ -146,8 +146,12 @@ def _pagefind_version() -> str:
 
     try:
         answer = subprocess.run(
-            [str(pagefind_binary()), "--version"], capture_output=True, text=True, check=False
+            [str(pagefind_binary()), "--version"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
         )
-    except (PlaybookError, OSError) as error:
+    except (PlaybookError, OSError, subprocess.TimeoutExpired) as error:
         return f"unavailable ({error})"
     return answer.stdout.strip() or "unknown"

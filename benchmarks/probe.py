@@ -116,6 +116,8 @@ def _from_the_address(browser: Any, base: str, query: str) -> float | None:
     """Give the time from navigation start to the first result for a query in the address
     (`?q=`: the 404 page's form, a browser's site search), in a fresh context: what the engine
     does from page load to its answer, without the probe's keystrokes."""
+    from playwright.sync_api import TimeoutError as NoAnswer
+
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
@@ -123,7 +125,7 @@ def _from_the_address(browser: Any, base: str, query: str) -> float | None:
         page.goto(f"{base}?q={query}", wait_until="commit")
         try:
             page.wait_for_function("window.__firstResult !== undefined", timeout=120_000)
-        except Exception:  # an engine that does not read the address never answers
+        except NoAnswer:  # an engine that does not read the address never answers
             return None
         return float(page.evaluate("window.__firstResult")) / 1000
     finally:

@@ -189,15 +189,21 @@ class Playbook:
     def of_kind(self, kind: str) -> list[Entity]:
         return list(self.entities.get(kind, {}).values())
 
+    def abbreviation_of(self, entity: Entity) -> str | None:
+        """Give the short form of the entry's title, in the field its kind declares for one
+        (`x-playbook.abbreviation`), if it has one."""
+        field = self.kinds[entity.kind].abbreviation
+        value = entity.fields.get(field) if field is not None else None
+        return value if isinstance(value, str) else None
+
     def abbreviations(self) -> Iterator[tuple[Entity, str, str]]:
-        """Give every short form an entry holds in the field its kind declares for one
-        (`x-playbook.abbreviation`): the entry, the field and the short form."""
+        """Give every short form an entry holds: the entry, the field and the short form."""
         for kind, spec in self.kinds.items():
             if spec.abbreviation is None:
                 continue
             for entity in self.of_kind(kind):
-                value = entity.fields.get(spec.abbreviation)
-                if isinstance(value, str):
+                value = self.abbreviation_of(entity)
+                if value is not None:
                     yield entity, spec.abbreviation, value
 
 

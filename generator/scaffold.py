@@ -121,8 +121,7 @@ def scaffold_entity(
         if handle:
             fields["handle"] = handle
             fields["owners"] = list(dict.fromkeys(owners)) or [handle]
-    raci = raci_shape(spec.name, kind_schema)
-    fields = satisfy_rules(raci, spec.body_field, form, fields, picks)
+    fields = satisfy_rules(raci_shape(kind_schema), spec.body_field, form, fields, picks)
     problems = [error.message for error in kind_schema.errors(fields)]
     if problems:
         raise ScaffoldUsageError(

@@ -51,15 +51,13 @@ class RaciShape:
 def raci_shapes(schemas: SchemaSet, apart: frozenset[str] = frozenset()) -> tuple[RaciShape, ...]:
     """Give every kind with a RACI field, in catalogue order; fields in `apart` are no facts
     or reference lists of it (a page shows them elsewhere)."""
-    found = (raci_shape(kind, kind_schema, apart) for kind, kind_schema in schemas.kinds.items())
+    found = (raci_shape(kind_schema, apart) for kind_schema in schemas.kinds.values())
     return tuple(shape for shape in found if shape is not None)
 
 
-def raci_shape(
-    kind: str, kind_schema: KindSchema, apart: frozenset[str] = frozenset()
-) -> RaciShape | None:
+def raci_shape(kind_schema: KindSchema, apart: frozenset[str] = frozenset()) -> RaciShape | None:
     """Give the shape of the kind's RACI: its first field that maps roles to letters."""
-    schema = kind_schema.schema
+    kind, schema = kind_schema.spec.name, kind_schema.schema
     properties: Mapping[str, Any] = resolve(schema, schema).get("properties", {})
     nodes = {name: resolve(schema, node) for name, node in properties.items()}
     for name, node in nodes.items():

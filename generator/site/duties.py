@@ -170,11 +170,12 @@ def matrix_table(
     return MatrixTable(group, roles, rows)
 
 
-def names_the_matrix(entity: Entity, shapes: Sequence[RaciShape]) -> bool:
-    """Tell whether an entry is about the RACI itself (its title or abbreviation is the field's
-    title, "RACI", as a word), so its page links to the matrix."""
+def names_the_matrix(
+    entity: Entity, abbreviation: str | None, shapes: Sequence[RaciShape]
+) -> bool:
+    """Tell whether an entry is about the RACI itself (its title or the short form of it is
+    the field's title, "RACI", as a word), so its page links to the matrix."""
     words = set(entity.title.replace("(", " ").replace(")", " ").split())
-    abbreviation = entity.fields.get("abbreviation")
-    if isinstance(abbreviation, str):
+    if abbreviation is not None:
         words.add(abbreviation.strip())
     return any(shape.field_title in words for shape in shapes)

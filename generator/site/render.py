@@ -318,7 +318,7 @@ def _render_tree(
 
     def entity_page(entity: Entity, template: Template) -> str:
         spec, kind_schema = playbook.kinds[entity.kind], validation.schemas.kinds[entity.kind]
-        raci = next((shape for shape in shapes if shape.kind == entity.kind), None)
+        raci = raci_of_kind.get(entity.kind)
         review = review_view(entity, playbook, teams, settings.due_soon_days, raci)
         part = duties.get(entity.key, ())
         shown = {*linked_from.get(entity.key, ()), *part_links(part), *review.links}
@@ -330,9 +330,9 @@ def _render_tree(
             "history": history.entities.get(entity.key),
             "edit_url": settings.edit_url(entity.source.path),
             "boost": spec.search_boost,
-            "diagram": _diagram(playbook, entity, shapes),
+            "diagram": _diagram(playbook, entity, raci),
             "duties": part,
-            "matrix_link": names_the_matrix(entity, shapes),
+            "matrix_link": names_the_matrix(entity, playbook.abbreviation_of(entity), shapes),
             "review": review,
             "health": health,
             "download": downloads.get(entity.key),
@@ -340,6 +340,7 @@ def _render_tree(
         return render(paths.entity_page(entity.kind, entity.id), template, values)
 
     shapes = page_shapes(validation.schemas)
+    raci_of_kind = {shape.kind: shape for shape in shapes}
     duties = role_duties(playbook, shapes)
     linked_from = forward_links(playbook)
     teams = teams_by_handle(playbook)
@@ -475,6 +476,7 @@ def _start_here(playbook: Playbook) -> list[Entity]:
     return [
         entity
         for kind, spec in playbook.kinds.items()
+        if spec.start_here
         for entity in sorted(playbook.of_kind(kind), key=_ordered)[: spec.start_here]
     ]
 
@@ -548,8 +550,7 @@ def initial(title: str) -> str:
 
 
 
-def _diagram(playbook: Playbook, entity: Entity, shapes: Sequence[RaciShape]) -> Markup | None:
-    shape = next((s for s in shapes if s.kind == entity.kind and s.steps), None)
+def _diagram(playbook: Playbook, entity: Entity, shape: RaciShape | None) -> Markup | None:
     steps = entity.fields.get(shape.steps) if shape and shape.steps else None
     if shape is None or not isinstance(steps, list) or not steps:
         return None
