@@ -64,6 +64,19 @@ class Catalogue:
 
 
 @dataclass(frozen=True, slots=True)
+class Mirror:
+    """A list field whose entries name the entry back (`x-playbook.mirrors`): a template's
+    `processes` each name the template in their `templates`."""
+
+    field: str
+    """The list on this kind: `processes`."""
+    kind: str
+    """The kind it lists: `processes`."""
+    back: str
+    """The field, at any depth of a listed entry, that names this one: `templates`."""
+
+
+@dataclass(frozen=True, slots=True)
 class KindSpec:
     """A kind of entity as its schema declares it (`x-playbook`)."""
 
@@ -100,6 +113,15 @@ class KindSpec:
     abbreviation: str | None = None
     """The field that holds a short form of the entry's title (`x-playbook.abbreviation`): the
     site explains the short form wherever it is written."""
+    tree: str | None = None
+    """The field that names each entry's parent among its own kind (`x-playbook.tree`): the
+    entries form a tree, never a circle (a role's `reports_to`)."""
+    mirrors: tuple[Mirror, ...] = ()
+    """Lists of other entries that must name this entry back (`x-playbook.mirrors`)."""
+    targets: bool = False
+    """Its entries set a target, a healthy range and a review threshold in the fields of those
+    names, with a `direction` (`x-playbook.targets`): the site shows them together and a rule
+    checks that they agree."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -98,6 +98,12 @@ def test_grouping_by_a_reference_follows_the_referenced_kind(repo: Path, tmp_pat
         ({"body_field": "area"}, "`x-playbook.body_field` must name one of the schema's text"),
         ({"download": True}, "true only for a kind whose entries have a Markdown body"),
         ({"start_here": "two"}, "`x-playbook.start_here` must be a whole number"),
+        ({"tree": "role"}, "`x-playbook.tree` must name a field that holds the id of one other"),
+        ({"tree": "colour"}, "`x-playbook.tree` must name a field"),
+        ({"mirrors": {"area": "checklists"}}, "'area' is not a list of one kind's ids"),
+        ({"mirrors": ["role"]}, "`x-playbook.mirrors` maps a list field"),
+        ({"targets": True}, "missing: target, healthy_range, review_threshold, direction"),
+        ({"targets": "yes"}, "`x-playbook.targets` must be true or false"),
     ],
 )
 def test_a_bad_declaration_is_a_configuration_error(
@@ -258,3 +264,102 @@ def test_any_kind_can_start_readers_on_the_home_page_and_offer_downloads(
     download = out / "checklists" / "go-live.md.txt"
     assert "Step one of go-live" in download.read_text(encoding="utf-8")
     assert "Download as Markdown" in (out / "checklists" / "go-live.md").read_text("utf-8")
+
+
+def _declare(repo: Path, meta: dict[str, object], fields: dict[str, object]) -> None:
+    path = repo / "schemas" / "checklists.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["x-playbook"].update(meta)
+    schema["properties"].update(fields)
+    path.write_text(json.dumps(schema), encoding="utf-8")
+
+
+def _append(repo: Path, name: str, text: str) -> None:
+    entry = repo / "playbook" / "checklists" / f"{name}.yml"
+    entry.write_text(entry.read_text(encoding="utf-8") + text, "utf-8")
+
+
+def test_any_kind_can_declare_that_its_entries_form_a_tree(repo: Path) -> None:
+    parent = {"type": "string", "x-playbook-ref": "checklists"}
+    _declare(repo, {"tree": "within"}, {"within": parent})
+    _append(repo, "beta", "within: go-live\n")
+    _append(repo, "go-live", "within: review\n")
+    assert run_playbook("--root", str(repo), "validate").returncode == 0
+    _append(repo, "review", "within: beta\n")
+    result = run_playbook("--root", str(repo), "validate")
+    assert result.returncode == 1, result.stdout
+    (line,) = [line for line in result.stdout.splitlines() if "[reports-to-cycle]" in line]
+    assert "checklists/beta.yml:5:9: error[reports-to-cycle]: within: these checklists" in line
+    assert "beta → go-live → review → beta" in line
+
+
+def test_a_schema_can_ask_that_two_lists_name_each_other(repo: Path) -> None:
+    # Checklists list the runbooks that follow them; each runbook names its checklists in a
+    # field of its stages (any depth), under names that are neither templates nor processes.
+    runbook = {
+        **RUNBOOK_SCHEMA,
+        "required": ["title", "summary", "owners"],
+        "properties": {
+            **RUNBOOK_SCHEMA["properties"],  # type: ignore[dict-item]
+            "stages": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                        "uses": {"type": "array", "items": {"x-playbook-ref": "checklists"}},
+                    },
+                },
+            },
+        },
+    }
+    (repo / "schemas" / "runbooks.schema.json").write_text(json.dumps(runbook), encoding="utf-8")
+    listing = {"type": "array", "items": {"type": "string", "x-playbook-ref": "runbooks"}}
+    _declare(repo, {"mirrors": {"followed_by": "uses"}}, {"followed_by": listing})
+    (repo / "playbook" / "runbooks").mkdir()
+    (repo / "playbook" / "runbooks" / "outage.yml").write_text(
+        'title: Outage\nsummary: When the site is down.\nowners: ["@acme/product"]\n'
+        "stages:\n  - name: Check\n    uses: [beta]\n",
+        encoding="utf-8",
+    )
+    _append(repo, "go-live", "followed_by: [outage]\n")
+    result = run_playbook("--root", str(repo), "validate")
+    found = sorted(line for line in result.stdout.splitlines() if "[template-process]" in line)
+    assert len(found) == 2, result.stdout
+    assert "beta.yml:1:1: warning[template-process]: followed_by: the runbook" in found[0]
+    assert "'outage' names this checklist in its `uses` but is not listed" in found[0]
+    assert "go-live.yml:5:15: warning[template-process]: followed_by[0]: 'outage' is" in found[1]
+    # A declaration the other kind does not answer is a configuration error.
+    _declare(repo, {"mirrors": {"followed_by": "checked_in"}}, {})
+    result = run_playbook("--root", str(repo), "validate")
+    assert result.returncode == 2 and "`x-playbook.mirrors.followed_by`" in result.stderr
+
+
+TARGETS = {
+    "direction": {"enum": ["up", "down", "target"]},
+    "target": {"type": "number"},
+    "healthy_range": {
+        "type": "object",
+        "properties": {"min": {"type": "number"}, "max": {"type": "number"}},
+    },
+    "review_threshold": {"type": "number"},
+    "target_basis": {"type": "string", "contentMediaType": "text/markdown"},
+}
+
+
+def test_any_kind_can_set_targets_that_are_checked_and_shown_together(
+    repo: Path, tmp_path: Path
+) -> None:
+    _declare(repo, {"targets": True}, TARGETS)
+    _append(repo, "beta", "direction: up\ntarget: 90\nhealthy_range: {min: 80}\n")
+    _append(repo, "beta", "review_threshold: 85\ntarget_basis: Last year's *median*.\n")
+    result = run_playbook("--root", str(repo), "validate")
+    (line,) = [line for line in result.stdout.splitlines() if "[metric-targets]" in line]
+    assert "beta.yml:8:19: warning[metric-targets]: review_threshold: 85 is inside" in line
+    out = tmp_path / "tree"
+    result = run_playbook("--root", str(repo), "render", "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (out / "checklists" / "beta.md").read_text(encoding="utf-8")
+    targets = page[page.index("## Targets") :]
+    assert "- **Target:** 90" in targets and "- **Review when:** below 85" in targets
+    assert "Last year's *median*." in targets

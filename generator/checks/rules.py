@@ -10,7 +10,17 @@ from dataclasses import dataclass, field
 from generator.checks.references import commonmark_parser
 from generator.checks.suggest import did_you_mean
 from generator.content.raci import RaciShape, raci_of
-from generator.model import Entity, Issue, Playbook, Reference, Severity, SourceRef, entity_key
+from generator.model import (
+    Entity,
+    Issue,
+    KindSpec,
+    Mirror,
+    Playbook,
+    Reference,
+    Severity,
+    SourceRef,
+    entity_key,
+)
 from generator.review import parse_date
 from generator.teams import TEAMS, team_named, teams_by_handle
 
@@ -192,45 +202,77 @@ def owner_is_accountable(pb: Playbook, ctx: Context) -> Iterator[Issue]:
             )
 
 
-def _templates_used(process: Entity) -> list[str]:
-    """Give the templates a process names, in its `templates` list or in any step, once each."""
-    named = process.fields.get("templates")
-    used = [t for t in named if isinstance(t, str)] if isinstance(named, list) else []
-    steps = process.fields.get("steps")
-    for step in steps if isinstance(steps, list) else []:
-        in_step = step.get("templates") if isinstance(step, dict) else None
-        used += [t for t in in_step or [] if isinstance(t, str)]
-    return list(dict.fromkeys(used))
+def _named_back(pb: Playbook, mirror: Mirror, kind: str) -> dict[str, list[str]]:
+    """Give, for each entry of `kind`, the entries of the mirrored kind that name it in their
+    `mirror.back` field (at any depth: a process's `templates` or a step's), in order."""
+    named: dict[str, list[str]] = defaultdict(list)
+    for ref in pb.references:
+        origin_kind, _, origin_id = ref.origin.partition("/")
+        if origin_kind == mirror.kind and ref.kind == kind and mirror.back in ref.pointer:
+            named[ref.target].append(origin_id)
+    return {target: list(dict.fromkeys(origins)) for target, origins in named.items()}
 
 
-def templates_and_processes_agree(pb: Playbook, ctx: Context) -> Iterator[Issue]:
-    """A process and the templates it uses name each other."""
-    templates = pb.entities.get("templates", {})
-    listed = {
-        tid: [p for p in t.fields.get("processes") or [] if isinstance(p, str)]
-        for tid, t in templates.items()
-    }
-    for process in pb.of_kind("processes"):
-        for tid in _templates_used(process):
-            if tid in listed and process.id not in listed[tid]:
-                has_list = "processes" in templates[tid].fields
+def mirrored_lists_agree(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """A list the schema declares mirrored (a template's `processes`) and the fields that name
+    the entry back (the processes' `templates`) agree."""
+    for kind, spec in pb.kinds.items():
+        for mirror in spec.mirrors:
+            named = _named_back(pb, mirror, kind)
+            listed = {
+                e.id: [v for v in e.fields.get(mirror.field) or [] if isinstance(v, str)]
+                for e in pb.of_kind(kind)
+            }
+            yield from _unlisted(pb, ctx, spec, mirror, named, listed)
+            yield from _listed_in_vain(pb, ctx, spec, mirror, named, listed)
+
+
+def _unlisted(
+    pb: Playbook,
+    ctx: Context,
+    spec: KindSpec,
+    mirror: Mirror,
+    named: Mapping[str, list[str]],
+    listed: Mapping[str, list[str]],
+) -> Iterator[Issue]:
+    other = pb.kinds[mirror.kind].singular.lower()
+    for entity_id, entries in listed.items():
+        has_list = mirror.field in pb.entities[spec.name][entity_id].fields
+        for origin in named.get(entity_id, ()):
+            if origin not in entries:
                 yield Issue(
-                    ctx.locate(f"templates/{tid}", ("processes",) if has_list else (), has_list),
+                    ctx.locate(
+                        entity_key(spec.name, entity_id),
+                        (mirror.field,) if has_list else (),
+                        has_list,
+                    ),
                     Severity.WARNING,
                     "template-process",
-                    f"processes: the process '{process.id}' uses this template but is not listed",
-                    f"add `{process.id}` to the template's `processes`",
+                    f"{mirror.field}: the {other} '{origin}' names this"
+                    f" {spec.singular.lower()} in its `{mirror.back}` but is not listed",
+                    f"add `{origin}` to the {spec.singular.lower()}'s `{mirror.field}`",
                 )
-    for tid, process_ids in listed.items():
-        for index, pid in enumerate(process_ids):
-            user = pb.get("processes", pid)
-            if user is not None and tid not in _templates_used(user):
+
+
+def _listed_in_vain(
+    pb: Playbook,
+    ctx: Context,
+    spec: KindSpec,
+    mirror: Mirror,
+    named: Mapping[str, list[str]],
+    listed: Mapping[str, list[str]],
+) -> Iterator[Issue]:
+    other = pb.kinds[mirror.kind].singular.lower()
+    for entity_id, entries in listed.items():
+        for index, origin in enumerate(entries):
+            if pb.get(mirror.kind, origin) is not None and origin not in named.get(entity_id, ()):
                 yield Issue(
-                    ctx.locate(f"templates/{tid}", ("processes", index), False),
+                    ctx.locate(entity_key(spec.name, entity_id), (mirror.field, index), False),
                     Severity.WARNING,
                     "template-process",
-                    f"processes[{index}]: '{pid}' is listed but does not use this template",
-                    f"add `{tid}` to the process's `templates` (or a step's), or remove it here",
+                    f"{mirror.field}[{index}]: '{origin}' is listed but does not name this"
+                    f" {spec.singular.lower()} in its `{mirror.back}`",
+                    f"add `{entity_id}` to the {other}'s `{mirror.back}`, or remove it here",
                 )
 
 
@@ -263,8 +305,10 @@ def _target_contradiction(fields: Mapping[str, object]) -> tuple[str, str] | Non
 
 
 def metric_targets_agree(pb: Playbook, ctx: Context) -> Iterator[Issue]:
-    """A metric's target, healthy range and review threshold agree."""
-    for metric in pb.of_kind("metrics"):
+    """A metric's target, healthy range and review threshold agree (any kind that declares
+    `x-playbook.targets`)."""
+    metrics = (e for kind, spec in pb.kinds.items() if spec.targets for e in pb.of_kind(kind))
+    for metric in metrics:
         found = _target_contradiction(metric.fields)
         if found is not None:
             field_name, reason = found
@@ -278,27 +322,35 @@ def metric_targets_agree(pb: Playbook, ctx: Context) -> Iterator[Issue]:
             )
 
 
-def reporting_lines_are_a_tree(pb: Playbook, ctx: Context) -> Iterator[Issue]:
-    """Role reporting lines form a tree."""
-    roles = pb.entities.get("roles", {})
-    manager = {rid: r.fields.get("reports_to") for rid, r in roles.items()}
+def trees_have_no_circles(pb: Playbook, ctx: Context) -> Iterator[Issue]:
+    """The parent field a kind declares (`x-playbook.tree`: a role's `reports_to`) forms a tree."""
+    for kind, spec in pb.kinds.items():
+        if spec.tree is not None:
+            parent = {e.id: e.fields.get(spec.tree) for e in pb.of_kind(kind)}
+            yield from _circles(ctx, spec, spec.tree, parent)
+
+
+def _circles(
+    ctx: Context, spec: KindSpec, field_name: str, parent: Mapping[str, object]
+) -> Iterator[Issue]:
     reported: set[str] = set()
-    for start in sorted(manager):
+    for start in sorted(parent):
         chain: list[str] = []
         current: object = start
-        while isinstance(current, str) and current in manager and current not in chain:
+        while isinstance(current, str) and current in parent and current not in chain:
             chain.append(current)
-            current = manager[current]
+            current = parent[current]
         if isinstance(current, str) and current in chain:
             cycle = chain[chain.index(current) :]
             if cycle[0] not in reported and min(cycle) == start:
                 reported.update(cycle)
                 loop = " → ".join([*cycle, current])
                 yield _error(
-                    ctx.locate(f"roles/{start}", ("reports_to",), False),
+                    ctx.locate(entity_key(spec.name, start), (field_name,), False),
                     "reports-to-cycle",
-                    f"reports_to: reporting lines go round in a circle: {loop}",
-                    "one role in the circle must report to someone outside it, or to no one",
+                    f"{field_name}: these {spec.plural.lower()} lead round in a circle: {loop}",
+                    f"one {spec.singular.lower()} in the circle must name one outside it in"
+                    f" `{field_name}`, or none",
                 )
 
 
@@ -498,9 +550,9 @@ RULES: dict[str, Rule] = {
     "raci-step-role": steps_roles_in_raci,
     "step-role-responsible": step_roles_do_the_work,
     "raci-owner": owner_is_accountable,
-    "template-process": templates_and_processes_agree,
+    "template-process": mirrored_lists_agree,
     "metric-targets": metric_targets_agree,
-    "reports-to-cycle": reporting_lines_are_a_tree,
+    "reports-to-cycle": trees_have_no_circles,
     "body-required": bodies_present,
     "team-unknown": owners_are_teams,
     "team-handle-duplicate": team_handles_unique,

@@ -14,7 +14,7 @@ import jsonschema_rs
 
 from generator.errors import ConfigError
 from generator.files import read_regular_text
-from generator.model import Catalogue, KindSpec
+from generator.model import Catalogue, KindSpec, Mirror
 from generator.review import DEFAULT_INTERVAL, parse_interval
 
 SHARED = "common.schema.json"
@@ -90,6 +90,7 @@ def load_schemas(schema_dir: Path, repo_root: Path) -> SchemaSet:
     found.sort(key=lambda k: (k.spec.order is None, k.spec.order or 0, k.spec.name))
     kinds = {kind.spec.name: kind for kind in found}
     _check_catalogues(kinds)
+    _check_mirrors(kinds)
     return SchemaSet(kinds=kinds, shared=shared)
 
 
@@ -101,6 +102,23 @@ def _check_catalogues(kinds: Mapping[str, KindSchema]) -> None:
                 f"{kind.spec.schema_path}: `x-playbook.catalogue.group_by` refers to the kind "
                 f"{target!r}, which has no schema"
             )
+
+
+def _check_mirrors(kinds: Mapping[str, KindSchema]) -> None:
+    """A mirrored list names a kind that names this one back in the field it says."""
+    for kind in kinds.values():
+        for mirror in kind.spec.mirrors:
+            listed = kinds.get(mirror.kind)
+            back = listed and any(
+                ref.kind == kind.spec.name and mirror.back in ref.pattern
+                for ref in listed.ref_fields
+            )
+            if not back:
+                raise ConfigError(
+                    f"{kind.spec.schema_path}: `x-playbook.mirrors.{mirror.field}` says the"
+                    f" {mirror.kind} it lists name this kind in their `{mirror.back}`, but no"
+                    f" field of that name in the {mirror.kind} schema refers to {kind.spec.name}"
+                )
 
 
 def _read_schema(path: Path) -> dict[str, Any]:
@@ -239,7 +257,70 @@ def _kind_spec(
         start_here=_start_here(meta.get("start_here", 0), path),
         body_field=_text_field(meta, "body_field", "the body of a .yml entry", inlined, path),
         abbreviation=_text_field(meta, "abbreviation", "the short form", inlined, path),
+        tree=_tree(meta.get("tree"), name, inlined, path),
+        mirrors=_mirrors(meta.get("mirrors", {}), inlined, path),
+        targets=_targets(meta.get("targets", False), inlined, path),
     )
+
+
+def _reference_of(node: Any) -> str | None:
+    """Give the kind a field (or the items of a list field) refers to, if it is one kind."""
+    if not isinstance(node, dict):
+        return None
+    items = node.get("items")
+    target = node.get(
+        "x-playbook-ref", items.get("x-playbook-ref") if isinstance(items, dict) else None
+    )
+    return target if isinstance(target, str) and target != "*" else None
+
+
+def _tree(value: Any, name: str, inlined: Mapping[str, Any], path: Path) -> str | None:
+    """Read `x-playbook.tree`: the field that names an entry's parent of the same kind."""
+    if value is None:
+        return None
+    node = inlined.get("properties", {}).get(value) if isinstance(value, str) else None
+    if not isinstance(node, dict) or node.get("type") != "string" or _reference_of(node) != name:
+        raise ConfigError(
+            f"{path}: `x-playbook.tree` must name a field that holds the id of one other"
+            f' {name} entry (`"type": "string", "x-playbook-ref": "{name}"`), such as the'
+            " role a role reports to"
+        )
+    return str(value)
+
+
+def _mirrors(value: Any, inlined: Mapping[str, Any], path: Path) -> tuple[Mirror, ...]:
+    """Read `x-playbook.mirrors`: {list field: the field of the listed entries that names this
+    entry back}."""
+    hint = (
+        f"{path}: `x-playbook.mirrors` maps a list field of this kind to the field in which"
+        ' each entry it lists names this one back, such as {"processes": "templates"}'
+    )
+    if not isinstance(value, dict):
+        raise ConfigError(hint)
+    mirrors = []
+    for field_name, back in value.items():
+        node = inlined.get("properties", {}).get(field_name)
+        kind = _reference_of(node) if isinstance(node, dict) and "items" in node else None
+        if kind is None or not isinstance(back, str):
+            raise ConfigError(f"{hint}; {field_name!r} is not a list of one kind's ids")
+        mirrors.append(Mirror(field_name, kind, back))
+    return tuple(mirrors)
+
+
+TARGET_FIELDS = ("target", "healthy_range", "review_threshold", "direction")
+"""The fields a kind with `x-playbook.targets` declares (the rule reads them by these names)."""
+
+
+def _targets(value: Any, inlined: Mapping[str, Any], path: Path) -> bool:
+    """Read `x-playbook.targets`: whether entries set a target, range and review threshold."""
+    missing = [f for f in TARGET_FIELDS if f not in inlined.get("properties", {})]
+    if not isinstance(value, bool) or (value and missing):
+        raise ConfigError(
+            f"{path}: `x-playbook.targets` must be true or false, and true only for a schema"
+            f" with the fields {', '.join(TARGET_FIELDS)}"
+            + (f" (missing: {', '.join(missing)})" if value is True else "")
+        )
+    return value
 
 
 def _download(value: Any, body: str, path: Path) -> bool:
@@ -327,12 +408,7 @@ def _catalogue(value: Any, inlined: Mapping[str, Any], path: Path) -> Catalogue:
             f"{path}: `x-playbook.catalogue.group_by` names {field!r}, which is not a field "
             "of this kind"
         )
-    items = node.get("items")
-    target = node.get(
-        "x-playbook-ref", items.get("x-playbook-ref") if isinstance(items, dict) else None
-    )
-    group_kind = target if isinstance(target, str) and target != "*" else None
-    return Catalogue(field, group_kind, tuple(sorted(labels.items())))
+    return Catalogue(field, _reference_of(node), tuple(sorted(labels.items())))
 
 
 def _boost(value: Any, path: Path) -> float:
