@@ -520,13 +520,17 @@ REMEMBER = """([page, when]) => { localStorage.setItem('playbook.seen',
 def test_pages_changed_since_the_last_visit_are_marked(visit: Visit, viewport: str) -> None:
     role, _ = busiest_role(model(visit.base))
     page = f"roles/{role}/"
+    changes: list[str] = []
+    visit.page.on("request", lambda r: changes.append(r.url) if "updated.json" in r.url else None)
     sized(visit, viewport).go(page)
     note = visit.page.locator(".playbook-changed-note")
     visit.page.wait_for_function("() => localStorage.getItem('playbook.seen') !== null")
-    assert note.count() == 0  # a first visit marks nothing
+    assert note.count() == 0  # a first visit marks nothing,
+    assert changes == []  # so it does not fetch the list of changes
     visit.page.evaluate(REMEMBER, [page, "2000-01-01T00:00:00Z"])
     visit.go(page)
     note.wait_for()
+    assert changes
     assert "after your last visit on 2000-01-01" in note.inner_text()
     visit.go(page)  # seen now: no longer marked
     visit.page.wait_for_timeout(300)

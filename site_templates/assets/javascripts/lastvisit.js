@@ -95,13 +95,23 @@
   function run() {
     var store = storage();
     if (!store || !root || !window.fetch) return;
+    var seen = load(store);
+    if (!seen[FIRST]) {
+      /* A first visit marks nothing, so it does not fetch the list of changes (half a megabyte
+         at 10,000 entries, while the reader's first search is loading). */
+      var now = new Date().toISOString();
+      var here = pageOf(window.location.href);
+      seen[FIRST] = now;
+      if (here !== null) seen[here] = now;
+      save(store, seen);
+      return;
+    }
     updates = updates || window.fetch(new URL("assets/updated.json", root).href)
       .then(function (response) { return response.ok ? response.json() : {}; })
       .catch(function () { return {}; });
     updates.then(function (changes) {
       var seen = load(store);
       var now = new Date().toISOString();
-      if (!seen[FIRST]) seen[FIRST] = now;
       var here = mark(changes || {}, seen);
       if (here !== null) seen[here] = now;
       save(store, seen);
