@@ -118,6 +118,9 @@ class KindSpec:
     entries form a tree, never a circle (a role's `reports_to`)."""
     mirrors: tuple[Mirror, ...] = ()
     """Lists of other entries that must name this entry back (`x-playbook.mirrors`)."""
+    facet: bool = False
+    """Search can narrow results to the entries that name one of its entries (`x-playbook.facet`):
+    "every process of the pillar Discovery". The filter is named after the kind."""
     targets: bool = False
     """Its entries set a target, a healthy range and a review threshold in the fields of those
     names, with a `direction` (`x-playbook.targets`): the site shows them together and a rule

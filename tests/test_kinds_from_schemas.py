@@ -11,6 +11,10 @@ import yaml
 from conftest import run_playbook
 from sitekit import make_site_repo
 
+from generator.config import load_config
+from generator.pipeline import validate_playbook
+from generator.site.search import search_records
+
 CHECKLIST_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "Checklist",
@@ -104,6 +108,7 @@ def test_grouping_by_a_reference_follows_the_referenced_kind(repo: Path, tmp_pat
         ({"mirrors": ["role"]}, "`x-playbook.mirrors` maps a list field"),
         ({"targets": True}, "missing: target, healthy_range, review_threshold, direction"),
         ({"targets": "yes"}, "`x-playbook.targets` must be true or false"),
+        ({"facet": "yes"}, "`x-playbook.facet` must be true or false"),
     ],
 )
 def test_a_bad_declaration_is_a_configuration_error(
@@ -363,3 +368,32 @@ def test_any_kind_can_set_targets_that_are_checked_and_shown_together(
     targets = page[page.index("## Targets") :]
     assert "- **Target:** 90" in targets and "- **Review when:** below 85" in targets
     assert "Last year's *median*." in targets
+
+
+def test_any_kind_can_be_a_search_facet(repo: Path, tmp_path: Path) -> None:
+    _declare(repo, {"facet": True}, {})
+    runbook = {**RUNBOOK_SCHEMA, "required": ["title", "summary", "owners"]}
+    runbook["properties"] = {
+        **RUNBOOK_SCHEMA["properties"],  # type: ignore[dict-item]
+        "checklists": {
+            "type": "array",
+            "items": {"type": "string", "x-playbook-ref": "checklists"},
+        },
+    }
+    (repo / "schemas" / "runbooks.schema.json").write_text(json.dumps(runbook), encoding="utf-8")
+    (repo / "playbook" / "runbooks").mkdir()
+    (repo / "playbook" / "runbooks" / "outage.yml").write_text(
+        'title: Outage\nsummary: When the site is down.\nowners: ["@acme/product"]\n'
+        "checklists: [beta, review]\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "tree"
+    result = run_playbook("--root", str(repo), "render", "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    facets = json.loads((out / "assets" / "search-facets.json").read_text(encoding="utf-8"))
+    assert [name for name, _ in facets][:2] == ["kind", "checklists"]
+    assert ["checklists", "Checklist"] in facets
+    validation = validate_playbook(load_config(repo))
+    records = search_records(validation.playbook, validation.schemas, 30)
+    (outage,) = [r for r in records if r.title == "Outage"]
+    assert outage.filters["checklists"] == ("Beta", "Quality review")  # by title

@@ -260,7 +260,22 @@ def _kind_spec(
         tree=_tree(meta.get("tree"), name, inlined, path),
         mirrors=_mirrors(meta.get("mirrors", {}), inlined, path),
         targets=_targets(meta.get("targets", False), inlined, path),
+        facet=_facet(meta.get("facet", False), name, path),
     )
+
+
+FIXED_FACETS = ("kind", "role", "raci", "team", "tag", "review")
+"""The search's own filters (site/search.py): a kind that is a facet may not take their names."""
+
+
+def _facet(value: Any, name: str, path: Path) -> bool:
+    """Read `x-playbook.facet`: whether search filters by the entries of this kind."""
+    if not isinstance(value, bool) or (value and name in FIXED_FACETS):
+        raise ConfigError(
+            f"{path}: `x-playbook.facet` must be true or false, and a kind named one of"
+            f" {', '.join(FIXED_FACETS)} cannot be a facet (search has a filter of that name)"
+        )
+    return value
 
 
 def _reference_of(node: Any) -> str | None:

@@ -61,6 +61,7 @@ from generator.site.loader import COMPILED, RegularFileLoader
 from generator.site.mermaid import flowchart
 from generator.site.reference import field_docs, shared_field_docs
 from generator.site.review import contacts, review_view, site_health
+from generator.site.search import facets_json
 from generator.content.yamlquote import yaml_quote
 from generator.markdown_text import code_span, first_date, literal, table_cell
 
@@ -398,6 +399,7 @@ def _render_tree(
     )
     queued.append((paths.MODEL_JSON, functools.partial(_model_json, validation)))
     queued.append((paths.UPDATED_JSON, functools.partial(_updated_json, playbook, history)))
+    tree.add(paths.FACETS_JSON, facets_json(playbook.kinds))
     if settings.site_url:
         feed = functools.partial(
             atom_feed,

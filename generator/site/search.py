@@ -6,14 +6,17 @@ model (never read back from the built pages): Pagefind reads per-element weights
 meta and sort keys from it, where its plain-text records could carry no weights, and the
 kind's `search_boost` is a weight.
 
-Facets (Pagefind filters): kind, pillar, role, RACI (`Role: letter`), team, tag and review,
-each value as readers see it (titles, not ids).
+Facets (Pagefind filters): kind, each kind the schemas make a facet (`x-playbook.facet`: the
+pillars), role, RACI (`Role: letter`), team, tag and review, each value as readers see it
+(titles, not ids). The search box reads which facets there are, and their labels, from
+`assets/search-facets.json`.
 Review states change with the reader's day, so the index holds the dates (`soon/due`, or
 `never`) and the browser groups them into states, as the pages' review boxes do.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections import defaultdict
@@ -24,7 +27,7 @@ from pathlib import Path
 
 from generator.config import Config
 from generator.content.raci import RaciShape, raci_of, raci_shapes
-from generator.content.schemas import SchemaSet
+from generator.content.schemas import FIXED_FACETS, SchemaSet
 from generator.model import Entity, KindSpec, Playbook, Reference
 from generator.review import review_of
 from generator.site import paths
@@ -39,8 +42,31 @@ SEARCH_FOLDER = "pagefind"
 """Where the bundle goes in the site; the safety scan knows the files Pagefind writes there."""
 MAX_WEIGHT = 10.0
 """Pagefind's largest element weight."""
-FACETS = ("kind", "pillar", "role", "raci", "team", "tag", "review")
-"""The filters every record may carry, in the order the search box shows them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """A filter records may carry, as the search box names it."""
+
+    name: str
+    label: str
+
+
+def search_facets(kinds: Mapping[str, KindSpec]) -> tuple[Facet, ...]:
+    """Give the filters, in the order the search box shows them: the kind, the kinds that are
+    facets (by the kind's name: `pillars`), then roles, RACI letters, teams, tags, review."""
+    fixed = dict(zip(FIXED_FACETS, ("Kind", "Role", "RACI", "Team", "Tag", "Review"), strict=True))
+    named = [Facet(kind, spec.singular) for kind, spec in kinds.items() if spec.facet]
+    return (
+        Facet("kind", fixed["kind"]),
+        *named,
+        *(Facet(name, label) for name, label in fixed.items() if name != "kind"),
+    )
+
+
+def facets_json(kinds: Mapping[str, KindSpec]) -> str:
+    """Give the facets as the search box reads them: `[[name, label], ...]`."""
+    return json.dumps([[f.name, f.label] for f in search_facets(kinds)]) + "\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +128,7 @@ def search_records(
     references = _field_references(playbook.references)
     shapes = {shape.kind: shape for shape in raci_shapes(schemas)}
     role_kinds = {shape.role_kind for shape in shapes.values()}
+    facet_kinds = [kind for kind, spec in playbook.kinds.items() if spec.facet]
     records = []
     for entity in playbook:
         spec = playbook.kinds[entity.kind]
@@ -109,7 +136,7 @@ def search_records(
         filters = {
             "kind": (spec.plural,),
             **_reference_filters(
-                playbook, entity, references.get(entity.key, ()), role_kinds, shapes
+                playbook, entity, references.get(entity.key, ()), facet_kinds, role_kinds, shapes
             ),
             "team": tuple(
                 sorted({o.team.title for o in owners_of(entity, teams) if o.team is not None})
@@ -175,8 +202,8 @@ def record_html(record: SearchRecord) -> str:
     text_weight = min(MAX_WEIGHT, record.boost / 2)
     tags = [
         _data_tag("data-pagefind-filter", f"{name}:{value}")
-        for name in FACETS
-        for value in record.filters.get(name, ())
+        for name, values in record.filters.items()
+        for value in values
     ]
     tags += [
         _data_tag("data-pagefind-meta", f"kind:{record.kind}"),
@@ -213,18 +240,22 @@ def _reference_filters(
     playbook: Playbook,
     entity: Entity,
     references: Sequence[Reference],
+    facet_kinds: Sequence[str],
     role_kinds: set[str],
     shapes: Mapping[str, RaciShape],
 ) -> dict[str, tuple[str, ...]]:
-    """Give the pillar, role and RACI facets an entry's fields name, by the titles readers see
-    (`Product Manager: A`); the references are valid, so every one names an entry. Roles are
-    the kinds the schemas' RACI fields refer to."""
-    pillars = {_title(playbook, "pillars", r.target) for r in references if r.kind == "pillars"}
+    """Give the facets an entry's fields name (its pillars, roles and RACI letters), by the
+    titles readers see (`Product Manager: A`); the references are valid, so every one names an
+    entry. Roles are the kinds the schemas' RACI fields refer to."""
+    named = {
+        kind: {_title(playbook, kind, r.target) for r in references if r.kind == kind}
+        for kind in facet_kinds
+    }
     roles = {_title(playbook, r.kind, r.target) for r in references if r.kind in role_kinds}
     shape = shapes.get(entity.kind)
     letters = _letters(playbook, entity, shape, "{}: {}") if shape is not None else set()
     return {
-        "pillar": tuple(sorted(pillars)),
+        **{kind: tuple(sorted(titles)) for kind, titles in named.items()},
         "role": tuple(sorted(roles)),
         "raci": tuple(sorted(letters)),
     }

@@ -374,6 +374,21 @@ def test_facets_browse_with_an_empty_query_and_combine(visit: Visit) -> None:
     choose(visit, "review", "overdue")
     assert shown(visit) == (0, [])
     choose(visit, "review", "")
+    # A kind the schemas make a facet (the pillars): the entries whose fields name the pillar.
+    choose(visit, "raci", "")
+    choose(visit, "kind", "")
+    pillar = next(e for e in entities if e["kind"] == "pillars")
+    naming = {
+        f"/{e['kind']}/{e['id']}"
+        for e in entities
+        if pillar["id"] in (e["fields"].get("pillars") or [])
+    }
+    assert option_counts(visit, "pillars")[pillar["title"]] == len(naming) >= 1
+    choose(visit, "pillars", pillar["title"])
+    count, pages = shown(visit)
+    assert count == len(naming) and set(pages) <= naming
+    choose(visit, "pillars", "")
+    choose(visit, "kind", "Processes")
     # With a query, the facets narrow its results; "any" widens them again.
     choose(visit, "raci", "")
     visit.page.locator("input.md-search__input").fill("roadmap")

@@ -13,10 +13,6 @@ const MIN_QUERY = 2;
 const MIN_PREFIX = 3;
 /* Shorter words are searched as whole words ("PM", "UX"), not as the start of longer ones:
    two letters begin so many words that ranking their pages took 0.7 s at 10,000 entries. */
-const FACETS = [
-  ["kind", "Kind"], ["pillar", "Pillar"], ["role", "Role"], ["raci", "RACI"],
-  ["team", "Team"], ["tag", "Tag"], ["review", "Review"],
-];
 const REVIEW_STATES = [
   ["overdue", "Overdue"], ["due-soon", "Due soon"], ["current", "Current"],
   ["never", "Never reviewed"],
@@ -57,6 +53,12 @@ function load() {
   // A load that failed (the reader left the page, the network dropped) is tried again on use.
   pagefind.catch(() => { pagefind = null; });
   return pagefind;
+}
+
+async function facetList() {
+  const response = await fetch(new URL("assets/search-facets.json", base));
+  if (!response.ok) throw new Error(`search-facets.json: ${response.status}`);
+  return response.json();
 }
 
 function warmUp() {
@@ -127,11 +129,12 @@ function setUp(box) {
     input.blur();
   }
 
-  /* Facets: one select per filter, built on first opening, with counts per value. */
+  /* Facets: one select per filter, built on first opening, with counts per value. Which
+     filters there are, and their labels, the build writes from the schemas. */
   function loadFacets() {
-    facetsLoaded ??= load().then(async (instance) => {
+    facetsLoaded ??= Promise.all([load(), facetList()]).then(async ([instance, facetNames]) => {
       const totals = await instance.filters();
-      for (const [name, label] of FACETS) {
+      for (const [name, label] of facetNames) {
         const select = document.createElement("select");
         select.name = name;
         select.setAttribute("aria-label", label);
