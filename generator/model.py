@@ -107,6 +107,9 @@ class KindSpec:
     start_here: int = 0
     """How many of its entries, by their `order`, the home page's "Start here" lists
     (`x-playbook.start_here`): the first guides."""
+    home: str | None = None
+    """What the kind's catalogue offers a newcomer, as the home page's "Start here" says it
+    beside the link (`x-playbook.home`): "who is responsible for what"."""
     body_field: str | None = None
     """The field that holds the body in a `.yml` entry (`x-playbook.body_field`): an entry of
     either form then has exactly one of the two (a question's answer)."""

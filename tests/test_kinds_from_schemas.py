@@ -109,6 +109,7 @@ def test_grouping_by_a_reference_follows_the_referenced_kind(repo: Path, tmp_pat
         ({"targets": True}, "missing: target, healthy_range, review_threshold, direction"),
         ({"targets": "yes"}, "`x-playbook.targets` must be true or false"),
         ({"facet": "yes"}, "`x-playbook.facet` must be true or false"),
+        ({"home": 3}, "`x-playbook.home` must be text"),
     ],
 )
 def test_a_bad_declaration_is_a_configuration_error(
@@ -249,6 +250,7 @@ def test_any_kind_can_start_readers_on_the_home_page_and_offer_downloads(
 ) -> None:
     schema = json.loads((repo / "schemas" / "checklists.schema.json").read_text(encoding="utf-8"))
     schema["x-playbook"].update({"start_here": 2, "forms": ["md"], "body": "required"})
+    schema["x-playbook"]["home"] = "what to tick off before each step."
     schema["x-playbook"]["download"] = True
     schema["properties"]["order"] = {"type": "integer"}
     (repo / "schemas" / "checklists.schema.json").write_text(json.dumps(schema), encoding="utf-8")
@@ -266,6 +268,7 @@ def test_any_kind_can_start_readers_on_the_home_page_and_offer_downloads(
     start = home[home.index("Start here") :]
     assert start.index("Quality review") < start.index("Beta")  # by `order`, the first two
     assert "Go live" not in start.split("\n\n## ")[0]
+    assert "- [Checklists](checklists/index.md): what to tick off before each step." in start
     download = out / "checklists" / "go-live.md.txt"
     assert "Step one of go-live" in download.read_text(encoding="utf-8")
     assert "Download as Markdown" in (out / "checklists" / "go-live.md").read_text("utf-8")

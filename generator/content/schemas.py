@@ -255,6 +255,7 @@ def _kind_spec(
         counted=_counted(meta, name, path),
         download=_download(meta.get("download", False), body, path),
         start_here=_start_here(meta.get("start_here", 0), path),
+        home=_home(meta.get("home"), path),
         body_field=_text_field(meta, "body_field", "the body of a .yml entry", inlined, path),
         abbreviation=_text_field(meta, "abbreviation", "the short form", inlined, path),
         tree=_tree(meta.get("tree"), name, inlined, path),
@@ -354,6 +355,16 @@ def _start_here(value: Any, path: Path) -> int:
         raise ConfigError(
             f"{path}: `x-playbook.start_here` must be a whole number: how many of the kind's"
             " entries, by their `order`, the home page lists under Start here"
+        )
+    return value
+
+
+def _home(value: Any, path: Path) -> str | None:
+    """Read `x-playbook.home`: the line "Start here" gives the kind's catalogue."""
+    if value is not None and not (isinstance(value, str) and value.strip()):
+        raise ConfigError(
+            f"{path}: `x-playbook.home` must be text: what the catalogue offers a newcomer, shown"
+            " beside its link under the home page's Start here"
         )
     return value
 

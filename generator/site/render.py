@@ -356,7 +356,14 @@ def _render_tree(
     }
     for download in downloads.values():
         tree.add(download.path, download.text)
-    page(paths.HOME, "home.md.j2", counts=_counts(playbook), start_here=_start_here(playbook))
+    page(
+        paths.HOME,
+        "home.md.j2",
+        counts=_counts(playbook),
+        start_here=_start_here(playbook),
+        matrix_title=MATRIX_TITLE,
+        matrix_summary=MATRIX_SUMMARY,
+    )
     for kind, spec in playbook.kinds.items():
         page(
             paths.catalogue_page(kind),
