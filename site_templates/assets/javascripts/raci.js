@@ -87,11 +87,5 @@
     filter.addEventListener("input", update);
   }
 
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(run);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", run);
-  } else {
-    run();
-  }
+  window.playbookOnEveryPage(run);
 })();

@@ -119,11 +119,5 @@
     healthPage(rows);
   }
 
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(run);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", run);
-  } else {
-    run();
-  }
+  window.playbookOnEveryPage(run);
 })();
