@@ -48,6 +48,7 @@ from generator.content.raci import LETTERS, RaciShape
 from generator.site.duties import (
     MATRIX_SUMMARY,
     MATRIX_TITLE,
+    DutyGroup,
     matrix_table,
     names_the_matrix,
     page_shapes,
@@ -55,12 +56,12 @@ from generator.site.duties import (
     role_duties,
     step_anchor,
 )
-from generator.site.downloads import template_download
+from generator.site.downloads import Download, template_download
 from generator.site.links import rewrite_links
 from generator.site.loader import COMPILED, RegularFileLoader
 from generator.site.mermaid import flowchart
 from generator.site.reference import field_docs, shared_field_docs
-from generator.site.review import contacts, review_view, site_health
+from generator.site.review import SiteHealth, contacts, review_view, site_health
 from generator.site.search import facets_json
 from generator.content.yamlquote import yaml_quote
 from generator.markdown_text import code_span, first_date, literal, table_cell
@@ -297,125 +298,73 @@ def _template_problem(error: TemplateError, template_dir: Path) -> str:
     return f"{where}: error in page template: {error.message or type(error).__name__}"
 
 
+Task = tuple[str, Callable[[], str]]
+"""A generated file to make: its path and the call that gives its text."""
+
+
+@dataclass(slots=True)
+class _Pages:
+    """What the pages read, derived once per build, and how one page is rendered."""
+
+    validation: Validation
+    history: History
+    settings: SiteSettings
+    env: Environment
+    index: SiteIndex
+    shapes: tuple[RaciShape, ...]
+    abbreviations: re.Pattern[str] | None
+    health: SiteHealth
+
+    @classmethod
+    def derive(cls, validation: Validation, history: History, settings: SiteSettings) -> _Pages:
+        index = build_index(validation.playbook, validation.schemas)
+        return cls(
+            validation=validation,
+            history=history,
+            settings=settings,
+            env=template_environment(settings.template_dir),
+            index=index,
+            shapes=page_shapes(validation.schemas),
+            abbreviations=_abbreviation_pattern(index.abbreviations),
+            health=site_health(validation.playbook, settings.due_soon_days),
+        )
+
+    @property
+    def playbook(self) -> Playbook:
+        return self.validation.playbook
+
+    def render(self, path: str, template: str | Template, values: Mapping[str, Any]) -> str:
+        tools = PageTools(path, self.playbook, self.index)
+        shared = {"site_name": self.settings.site_name, "kinds": self.playbook.kinds}
+        text = self.env.get_template(template).render(page=tools, paths=paths, **shared, **values)
+        return _with_abbreviations(text, self.index.abbreviations, self.abbreviations)
+
+    def page(self, path: str, template: str, **values: Any) -> Task:
+        return path, functools.partial(self.render, path, template, values)
+
+
 def _render_tree(
     validation: Validation, history: History, settings: SiteSettings
 ) -> dict[str, str]:
     playbook = validation.playbook
     _check_kind_names(playbook)
-    index = build_index(playbook, validation.schemas)
-    env = template_environment(settings.template_dir)
-    shared = {"site_name": settings.site_name, "kinds": playbook.kinds, "paths": paths}
-
-    def render(path: str, template: str | Template, values: Mapping[str, Any]) -> str:
-        tools = PageTools(path, playbook, index)
-        text = env.get_template(template).render(page=tools, **shared, **values)
-        return _with_abbreviations(text, index.abbreviations, abbreviation_pattern)
-
-    # Pages are queued, then rendered together on every core (forked.run_all).
-    queued: list[tuple[str, Callable[[], str]]] = []
-
-    def page(path: str, template: str | Template, **values: Any) -> None:
-        queued.append((path, functools.partial(render, path, template, values)))
-
-    def entity_page(entity: Entity, template: Template) -> str:
-        spec, kind_schema = playbook.kinds[entity.kind], validation.schemas.kinds[entity.kind]
-        raci = raci_of_kind.get(entity.kind)
-        review = review_view(entity, playbook, teams, settings.due_soon_days, raci)
-        part = duties.get(entity.key, ())
-        shown = {*linked_from.get(entity.key, ()), *part_links(part), *review.links}
-        values = {
-            "entity": entity,
-            "spec": spec,
-            "fields": field_views(entity, kind_schema),
-            "backlinks": not_shown(index.backlinks.get(entity.key, ()), shown),
-            "history": history.entities.get(entity.key),
-            "edit_url": settings.edit_url(entity.source.path),
-            "boost": spec.search_boost,
-            "diagram": _diagram(playbook, entity, raci),
-            "duties": part,
-            "matrix_link": names_the_matrix(entity, playbook.abbreviation_of(entity), shapes),
-            "review": review,
-            "health": health,
-            "download": downloads.get(entity.key),
-        }
-        return render(paths.entity_page(entity.kind, entity.id), template, values)
-
-    shapes = page_shapes(validation.schemas)
-    raci_of_kind = {shape.kind: shape for shape in shapes}
-    duties = role_duties(playbook, shapes)
-    linked_from = forward_links(playbook)
-    teams = teams_by_handle(playbook)
-    health = site_health(playbook, settings.due_soon_days)
-    abbreviation_pattern = _abbreviation_pattern(index.abbreviations)
+    pages = _Pages.derive(validation, history, settings)
     tree = Tree()
     downloads = {
-        e.key: template_download(e, index.pages_by_source, settings.site_url)
+        e.key: template_download(e, pages.index.pages_by_source, settings.site_url)
         for kind, spec in playbook.kinds.items()
         if spec.download
         for e in playbook.of_kind(kind)
     }
     for download in downloads.values():
         tree.add(download.path, download.text)
-    page(
-        paths.HOME,
-        "home.md.j2",
-        counts=_counts(playbook),
-        start_here=_start_here(playbook),
-        matrix_title=MATRIX_TITLE,
-        matrix_summary=MATRIX_SUMMARY,
-    )
-    for kind, spec in playbook.kinds.items():
-        page(
-            paths.catalogue_page(kind),
-            "catalogue.md.j2",
-            spec=spec,
-            groups=catalogue_groups(playbook, kind),
-            alphabetical=spec.catalogue.a_to_z,
-        )
-        template = env.select_template([f"kinds/{kind}.md.j2", "entity.md.j2"])
-        for entity in playbook.of_kind(kind):
-            path = paths.entity_page(kind, entity.id)
-            queued.append((path, functools.partial(entity_page, entity, template)))
-    tables = [
-        matrix_table(playbook, shape, group, members)
-        for shape in shapes
-        for group, members in catalogue_groups(playbook, shape.kind)
-    ]
-    page(
-        paths.RACI,
-        "raci.md.j2",
-        tables=tables,
-        letters=LETTERS,
-        title=MATRIX_TITLE,
-        summary=MATRIX_SUMMARY,
-    )
-    feed_path = paths.FEED if settings.site_url else None
-    page(
-        paths.CHANGELOG,
-        "changelog.md.j2",
-        changelog=changelog_view(history, settings.repo_url, feed_path),
-    )
-    page(paths.TAGS, "tags.md.j2", tags=index.tags)
-    page(paths.HEALTH, "health.md.j2", health=health)
-    kind_schemas = [validation.schemas.kinds[k] for k in playbook.kinds]
-    page(
-        paths.REFERENCE,
-        "reference.md.j2",
-        shared_fields=shared_field_docs(kind_schemas),
-        reference=[(k, [d for d in field_docs(k) if not d.shared]) for k in kind_schemas],
-    )
-    queued.append((paths.MODEL_JSON, functools.partial(_model_json, validation)))
-    queued.append((paths.UPDATED_JSON, functools.partial(_updated_json, playbook, history)))
     tree.add(paths.FACETS_JSON, facets_json(playbook.kinds))
-    if settings.site_url:
-        feed = functools.partial(
-            atom_feed,
-            history,
-            settings.site_url,
-            settings.site_name,
-            page_of=functools.partial(_published_page, playbook),
-        )
-        queued.append((paths.FEED, feed))
+    # Pages are queued, then rendered together on every core (forked.run_all).
+    queued = [
+        *_catalogue_pages(pages, downloads),
+        *_site_pages(pages),
+        *_data_files(validation, history, settings),
+    ]
     texts = forked.run_all([task for _, task in queued])
     for (path, _), text in zip(queued, texts, strict=True):
         tree.add(path, text)
@@ -426,6 +375,140 @@ def _render_tree(
     for path, text in _assets(settings.template_dir / ASSET_TEMPLATES):
         tree.add(path, text)
     return dict(sorted(tree.files.items()))
+
+
+def _catalogue_pages(pages: _Pages, downloads: Mapping[str, Download]) -> list[Task]:
+    """The home page, then each kind's catalogue and its entries' pages."""
+    playbook = pages.playbook
+    home = pages.page(
+        paths.HOME,
+        "home.md.j2",
+        counts=_counts(playbook),
+        start_here=_start_here(playbook),
+        matrix_title=MATRIX_TITLE,
+        matrix_summary=MATRIX_SUMMARY,
+    )
+    entity_page = functools.partial(_entity_page, pages, _EntityContext.derive(pages, downloads))
+    queued = [home]
+    for kind, spec in playbook.kinds.items():
+        queued.append(
+            pages.page(
+                paths.catalogue_page(kind),
+                "catalogue.md.j2",
+                spec=spec,
+                groups=catalogue_groups(playbook, kind),
+                alphabetical=spec.catalogue.a_to_z,
+            )
+        )
+        template = pages.env.select_template([f"kinds/{kind}.md.j2", "entity.md.j2"])
+        queued += [
+            (paths.entity_page(kind, e.id), functools.partial(entity_page, e, template))
+            for e in playbook.of_kind(kind)
+        ]
+    return queued
+
+
+@dataclass(frozen=True, slots=True)
+class _EntityContext:
+    """What entry pages read about the playbook as a whole, derived once per build."""
+
+    raci_of_kind: Mapping[str, RaciShape]
+    duties: Mapping[str, tuple[DutyGroup, ...]]
+    linked_from: Mapping[str, frozenset[str]]
+    teams: Mapping[str, Entity]
+    downloads: Mapping[str, Download]
+
+    @classmethod
+    def derive(cls, pages: _Pages, downloads: Mapping[str, Download]) -> _EntityContext:
+        playbook = pages.playbook
+        return cls(
+            raci_of_kind={shape.kind: shape for shape in pages.shapes},
+            duties=role_duties(playbook, pages.shapes),
+            linked_from=forward_links(playbook),
+            teams=teams_by_handle(playbook),
+            downloads=downloads,
+        )
+
+
+def _entity_page(
+    pages: _Pages, context: _EntityContext, entity: Entity, template: Template
+) -> str:
+    playbook, settings = pages.playbook, pages.settings
+    spec = playbook.kinds[entity.kind]
+    raci = context.raci_of_kind.get(entity.kind)
+    review = review_view(entity, playbook, context.teams, settings.due_soon_days, raci)
+    part = context.duties.get(entity.key, ())
+    shown = {*context.linked_from.get(entity.key, ()), *part_links(part), *review.links}
+    values = {
+        "entity": entity,
+        "spec": spec,
+        "fields": field_views(entity, pages.validation.schemas.kinds[entity.kind]),
+        "backlinks": not_shown(pages.index.backlinks.get(entity.key, ()), shown),
+        "history": pages.history.entities.get(entity.key),
+        "edit_url": settings.edit_url(entity.source.path),
+        "boost": spec.search_boost,
+        "diagram": _diagram(playbook, entity, raci),
+        "duties": part,
+        "matrix_link": names_the_matrix(entity, playbook.abbreviation_of(entity), pages.shapes),
+        "review": review,
+        "health": pages.health,
+        "download": context.downloads.get(entity.key),
+    }
+    return pages.render(paths.entity_page(entity.kind, entity.id), template, values)
+
+
+def _site_pages(pages: _Pages) -> list[Task]:
+    """The pages about the whole playbook: the RACI matrix, changelog, tags, health, reference."""
+    playbook, validation, settings = pages.playbook, pages.validation, pages.settings
+    tables = [
+        matrix_table(playbook, shape, group, members)
+        for shape in pages.shapes
+        for group, members in catalogue_groups(playbook, shape.kind)
+    ]
+    feed_path = paths.FEED if settings.site_url else None
+    kind_schemas = [validation.schemas.kinds[k] for k in playbook.kinds]
+    return [
+        pages.page(
+            paths.RACI,
+            "raci.md.j2",
+            tables=tables,
+            letters=LETTERS,
+            title=MATRIX_TITLE,
+            summary=MATRIX_SUMMARY,
+        ),
+        pages.page(
+            paths.CHANGELOG,
+            "changelog.md.j2",
+            changelog=changelog_view(pages.history, settings.repo_url, feed_path),
+        ),
+        pages.page(paths.TAGS, "tags.md.j2", tags=pages.index.tags),
+        pages.page(paths.HEALTH, "health.md.j2", health=pages.health),
+        pages.page(
+            paths.REFERENCE,
+            "reference.md.j2",
+            shared_fields=shared_field_docs(kind_schemas),
+            reference=[(k, [d for d in field_docs(k) if not d.shared]) for k in kind_schemas],
+        ),
+    ]
+
+
+def _data_files(validation: Validation, history: History, settings: SiteSettings) -> list[Task]:
+    """The files for tools and the browser: the model, each page's last change, the feed."""
+    playbook = validation.playbook
+    queued: list[Task] = [
+        (paths.MODEL_JSON, functools.partial(_model_json, validation)),
+        (paths.UPDATED_JSON, functools.partial(_updated_json, playbook, history)),
+    ]
+    if settings.site_url:
+        feed = functools.partial(
+            atom_feed,
+            history,
+            settings.site_url,
+            settings.site_name,
+            page_of=functools.partial(_published_page, playbook),
+        )
+        queued.append((paths.FEED, feed))
+    return queued
 
 
 def _published_page(playbook: Playbook, key: str) -> str | None:
