@@ -83,3 +83,24 @@ def test_the_changelog_escapes_what_commits_and_content_say() -> None:
     assert r"### 2024-01-02: Use \*stars\*" in rendered
     assert r"A\_B, commit `" in rendered
     assert r"- Changed **Bug &lt;triage&gt;** (`processes/bug-triage`)" in rendered
+
+
+def test_the_printed_changelog_arranges_a_commit_as_the_site_page_does() -> None:
+    # Changes by verb (added before changed, whatever order the commit gives), and every
+    # schema the commit touched on one line, as on the changelog page.
+    changes = (
+        EntityChange(key="schemas/roles", change="changed", title="roles schema",
+                     details=("Field `level` added",)),
+        EntityChange(key="roles/pm", change="changed", title="PM"),
+        EntityChange(key="schemas/tools", change="added", title="tools schema"),
+        EntityChange(key="tools/jira", change="added", title="Jira"),
+    )  # fmt: skip
+    commit = entry(1).commit
+    rendered = changelog_markdown(history(ChangelogEntry(commit, changes)))
+    body = rendered[rendered.index("commit `") :]
+    assert body.index("- Added **Jira** (`tools/jira`)") < body.index(
+        "- Changed **PM** (`roles/pm`)"
+    )
+    assert "- Schemas: 1 schema added, 1 changed (roles, tools)" in body
+    assert "  - roles schema: Field \\`level\\` added" in body  # as text, not code
+    assert "schemas/roles" not in body

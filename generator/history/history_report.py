@@ -9,54 +9,57 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.history.revision_diff import ORDER, PlaybookDiff
+from generator.history.digest import LABELS, VERBS, CommitView, changelog_view
+from generator.history.revision_diff import PlaybookDiff
 from generator.markdown_text import literal
 from generator.model import ChangelogEntry, EntityChange, History
 
-VERBS = {
-    "added": "Added",
-    "changed": "Changed",
-    "reviewed": "Reviewed",
-    "renamed": "Renamed",
-    "removed": "Removed",
-}
 
-
-def _change_lines(change: EntityChange, verb: bool) -> list[str]:
+def _change_lines(change: EntityChange, label: str | None) -> list[str]:
     where = f"`{change.key}`"
     if change.renamed_from:
         where += f", was `{change.renamed_from}`"
-    lead = f"{VERBS.get(change.change, change.change)} " if verb else ""
+    lead = f"{label} " if label else ""
     lines = [f"- {lead}**{literal(change.title)}** ({where})"]
     lines.extend(f"  - {literal(detail)}" for detail in change.details)
     return lines
 
 
 def changelog_markdown(history: History, title: str = "Changelog") -> str:
-    """Give the changelog as a Markdown document: releases, then commits, then entity changes."""
+    """Give the changelog as a Markdown document: releases, then commits, then their changes,
+    arranged as the site's changelog page arranges them (`history/digest.py`)."""
+    view = changelog_view(history)
     lines = [f"# {literal(title)}", ""]
-    if history.warning:
-        lines += [f"> **Note:** {literal(history.warning)}", ""]
-    if not history.releases:
+    if view.warning:
+        lines += [f"> **Note:** {literal(view.warning)}", ""]
+    if not view.releases:
         lines += ["No changes to the playbook yet.", ""]
-    for release in history.releases:
+    for release in view.releases:
         when = f" ({release.date[:10]})" if release.date else ""
         lines += [f"## {literal(release.name)}{when}", ""]
-        for entry in release.entries:
-            lines += _entry_lines(entry)
+        for commit in release.commits:
+            lines += _commit_lines(commit)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _entry_lines(entry: ChangelogEntry) -> list[str]:
-    commit = entry.commit
+def _commit_lines(view: CommitView) -> list[str]:
+    commit = view.commit
     lines = [
         f"### {commit.date[:10]}: {literal(commit.subject or '(no subject)')}",
         "",
-        f"{literal(commit.author)}, commit `{commit.sha[:12]}`",
+        f"{literal(commit.author)}, commit `{view.short}`",
         "",
     ]
-    for change in entry.changes:
-        lines += _change_lines(change, verb=True)
+    for group in view.groups:
+        for change in group.changes:
+            lines += _change_lines(change, group.label)
+    if view.schemas is not None:
+        lines.append(f"- Schemas: {view.schemas.summary} ({literal(view.schemas.names)})")
+        lines.extend(
+            f"  - {literal(change.title)}: {literal('; '.join(change.details))}"
+            for change in view.schemas.changes
+            if change.details
+        )
     return [*lines, ""]
 
 
@@ -101,7 +104,7 @@ def change_json(change: EntityChange) -> dict[str, Any]:
 
 
 def _counts(diff: PlaybookDiff) -> dict[str, int]:
-    return {kind: diff.count(kind) for kind in ORDER}
+    return {kind: diff.count(kind) for kind in VERBS}
 
 
 def diff_markdown(diff: PlaybookDiff) -> str:
@@ -115,13 +118,13 @@ def diff_markdown(diff: PlaybookDiff) -> str:
     # Reviews are listed only when there are some: most changes record none.
     summary = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n or kind != "reviewed")
     lines += [f"**{summary}** (from `{diff.base[:12]}` to {head})", ""]
-    for kind in ORDER:
+    for kind in VERBS:
         group = [c for c in diff.changes if c.change == kind]
         if not group:
             continue
-        lines += [f"### {VERBS[kind]} ({len(group)})", ""]
+        lines += [f"### {LABELS[kind]} ({len(group)})", ""]
         for change in group:
-            lines += _change_lines(change, verb=False)
+            lines += _change_lines(change, None)
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 

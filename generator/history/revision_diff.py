@@ -21,6 +21,7 @@ from generator.content.schemas import SchemaSet
 from generator.files import read_regular
 from generator.history.cache import HistoryCache, fingerprint
 from generator.history.changes import VersionReader, VersionRef, describe, referenced, rendered
+from generator.history.digest import VERBS
 from generator.history.gitlog import GitRepository, open_repository
 from generator.history.versions import Version, slot_of
 from generator.model import EntityChange, KindSpec
@@ -77,13 +78,10 @@ def compare(root: Path, schemas: SchemaSet, base: str, head: str | None) -> Play
     name_of = _namer(before, after, reader)
     ordered = sorted(
         (rendered(c, name_of) for c in changes),
-        key=lambda c: (ORDER.index(c.change), c.key),
+        key=lambda c: (VERBS.index(c.change), c.key),
     )
     store.save()
     return PlaybookDiff(base=start, head=head_commit, changes=tuple(ordered))
-
-
-ORDER = ("added", "changed", "reviewed", "renamed", "removed")
 
 
 def _tree(repo: GitRepository, commit: str, kinds: Mapping[str, KindSpec]) -> dict[str, VersionRef]:
