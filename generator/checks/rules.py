@@ -219,61 +219,38 @@ def mirrored_lists_agree(pb: Playbook, ctx: Context) -> Iterator[Issue]:
     for kind, spec in pb.kinds.items():
         for mirror in spec.mirrors:
             named = _named_back(pb, mirror, kind)
-            listed = {
-                e.id: [v for v in e.fields.get(mirror.field) or [] if isinstance(v, str)]
-                for e in pb.of_kind(kind)
-            }
-            yield from _unlisted(pb, ctx, spec, mirror, named, listed)
-            yield from _listed_in_vain(pb, ctx, spec, mirror, named, listed)
+            for entity in pb.of_kind(kind):
+                yield from _disagreements(pb, ctx, entity, mirror, named.get(entity.id, []))
 
 
-def _unlisted(
-    pb: Playbook,
-    ctx: Context,
-    spec: KindSpec,
-    mirror: Mirror,
-    named: Mapping[str, list[str]],
-    listed: Mapping[str, list[str]],
+def _disagreements(
+    pb: Playbook, ctx: Context, entity: Entity, mirror: Mirror, naming: list[str]
 ) -> Iterator[Issue]:
-    other = pb.kinds[mirror.kind].singular.lower()
-    for entity_id, entries in listed.items():
-        has_list = mirror.field in pb.entities[spec.name][entity_id].fields
-        for origin in named.get(entity_id, ()):
-            if origin not in entries:
-                yield Issue(
-                    ctx.locate(
-                        entity_key(spec.name, entity_id),
-                        (mirror.field,) if has_list else (),
-                        has_list,
-                    ),
-                    Severity.WARNING,
-                    "template-process",
-                    f"{mirror.field}: the {other} '{origin}' names this"
-                    f" {spec.singular.lower()} in its `{mirror.back}` but is not listed",
-                    f"add `{origin}` to the {spec.singular.lower()}'s `{mirror.field}`",
-                )
-
-
-def _listed_in_vain(
-    pb: Playbook,
-    ctx: Context,
-    spec: KindSpec,
-    mirror: Mirror,
-    named: Mapping[str, list[str]],
-    listed: Mapping[str, list[str]],
-) -> Iterator[Issue]:
-    other = pb.kinds[mirror.kind].singular.lower()
-    for entity_id, entries in listed.items():
-        for index, origin in enumerate(entries):
-            if pb.get(mirror.kind, origin) is not None and origin not in named.get(entity_id, ()):
-                yield Issue(
-                    ctx.locate(entity_key(spec.name, entity_id), (mirror.field, index), False),
-                    Severity.WARNING,
-                    "template-process",
-                    f"{mirror.field}[{index}]: '{origin}' is listed but does not name this"
-                    f" {spec.singular.lower()} in its `{mirror.back}`",
-                    f"add `{entity_id}` to the {other}'s `{mirror.back}`, or remove it here",
-                )
+    """Give where an entry's mirrored list and the entries that name it back differ."""
+    this, other = pb.kinds[entity.kind].singular.lower(), pb.kinds[mirror.kind].singular.lower()
+    value = entity.fields.get(mirror.field)
+    listed = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+    has_list = mirror.field in entity.fields
+    for origin in naming:
+        if origin not in listed:
+            yield Issue(
+                ctx.locate(entity.key, (mirror.field,) if has_list else (), has_list),
+                Severity.WARNING,
+                "template-process",
+                f"{mirror.field}: the {other} '{origin}' names this {this} in its"
+                f" `{mirror.back}` but is not listed",
+                f"add `{origin}` to the {this}'s `{mirror.field}`",
+            )
+    for index, origin in enumerate(listed):
+        if pb.get(mirror.kind, origin) is not None and origin not in naming:
+            yield Issue(
+                ctx.locate(entity.key, (mirror.field, index), False),
+                Severity.WARNING,
+                "template-process",
+                f"{mirror.field}[{index}]: '{origin}' is listed but does not name this {this}"
+                f" in its `{mirror.back}`",
+                f"add `{entity.id}` to the {other}'s `{mirror.back}`, or remove it here",
+            )
 
 
 def _number(value: object) -> float | None:
