@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from generator.checks.suggest import did_you_mean
 from generator.content.edit import set_scalar_fields, write_atomically
 from generator.errors import PlaybookError
 from generator.model import Entity, Playbook
+from generator.suggest import did_you_mean
 from generator.teams import TEAMS, team_named, teams_by_handle
 from generator.validation import Validation
 

@@ -110,6 +110,7 @@ def test_grouping_by_a_reference_follows_the_referenced_kind(repo: Path, tmp_pat
         ({"targets": "yes"}, "`x-playbook.targets` must be true or false"),
         ({"facet": "yes"}, "`x-playbook.facet` must be true or false"),
         ({"home": 3}, "`x-playbook.home` must be text"),
+        ({"mirror": {}}, "`x-playbook.mirror` is not a key of a kind's declaration (did you"),
     ],
 )
 def test_a_bad_declaration_is_a_configuration_error(

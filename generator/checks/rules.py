@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from generator.checks.references import commonmark_parser
-from generator.checks.suggest import did_you_mean
 from generator.content.raci import RaciShape, raci_of
 from generator.model import (
     Entity,
@@ -22,6 +21,7 @@ from generator.model import (
     entity_key,
 )
 from generator.review import parse_date
+from generator.suggest import did_you_mean
 from generator.teams import TEAMS, team_named, teams_by_handle
 
 Locator = Callable[[str, tuple[str | int, ...], bool], SourceRef]

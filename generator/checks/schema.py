@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from generator.checks.suggest import did_you_mean
 from generator.content.load import LoadedFile
 from generator.content.schemas import KindSchema, resolve, schema_at, step_into
 from generator.model import Issue, Severity
+from generator.suggest import did_you_mean
 
 RULES = frozenset({"schema", "unknown-field"})
 """The rules of the problems the schema check reports."""

@@ -16,6 +16,7 @@ from generator.errors import ConfigError
 from generator.files import read_regular_text
 from generator.model import Catalogue, KindSpec, Mirror
 from generator.review import DEFAULT_INTERVAL, parse_interval
+from generator.suggest import did_you_mean
 
 SHARED = "common.schema.json"
 """Definitions every kind refers to; not a kind itself."""
@@ -224,12 +225,27 @@ def compile_validator(
     )
 
 
+KIND_KEYS = frozenset({
+    "folder", "singular", "plural", "forms", "body", "order", "catalogue", "counted",
+    "download", "start_here", "home", "body_field", "abbreviation", "tree", "mirrors",
+    "targets", "facet", "search_boost", "review_every",
+})  # fmt: skip
+"""The keys of `x-playbook`: any other is a typo that would otherwise be ignored."""
+
+
 def _kind_spec(
     name: str, path: Path, document: dict[str, Any], inlined: dict[str, Any], repo_root: Path
 ) -> KindSpec:
     meta = document.get("x-playbook")
     if not isinstance(meta, dict) or meta.get("folder") != name:
         raise ConfigError(f"{path}: needs an `x-playbook` object whose `folder` is {name!r}")
+    for key in meta:
+        if key not in KIND_KEYS:
+            raise ConfigError(
+                f"{path}: `x-playbook.{key}` is not a key of a kind's declaration"
+                + did_you_mean(str(key), KIND_KEYS)
+                + "; CONTRIBUTING.md lists them"
+            )
     forms_value = meta.get("forms", ["yml"])
     forms = tuple(forms_value) if isinstance(forms_value, list) else ()
     if not forms or any(form not in ("yml", "md") for form in forms):
