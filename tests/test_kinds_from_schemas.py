@@ -88,6 +88,29 @@ def test_grouping_by_a_reference_follows_the_referenced_kind(repo: Path, tmp_pat
 
 
 @pytest.mark.parametrize(
+    ("where", "said"),
+    [
+        (("properties", "role", "x-playbook-refs"), "`x-playbook-refs` at /properties/role is"),
+        (("properties", "area", "x-playbook"), "`x-playbook` at /properties/area is not read"),
+        (("x-playbook-mirrors",), "`x-playbook-mirrors` at / is not read"),
+    ],
+)
+def test_our_keywords_where_they_would_be_ignored_are_refused(
+    repo: Path, where: tuple[str, ...], said: str
+) -> None:
+    schema = json.loads((repo / "schemas" / "checklists.schema.json").read_text(encoding="utf-8"))
+    node = schema
+    for step in where[:-1]:
+        node = node[step]
+    node[where[-1]] = "roles"
+    (repo / "schemas" / "checklists.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    result = run_playbook("--root", str(repo), "validate")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert said in result.stderr and "checklists.schema.json" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
     ("meta", "said"),
     [
         ({"order": "first"}, "`x-playbook.order` must be a whole number"),

@@ -132,11 +132,42 @@ def _read_schema(path: Path) -> dict[str, Any]:
         if not isinstance(document, dict):
             raise ConfigError(f"{path}: a schema must be a JSON object")
         _check_schema(text)
+        _check_extensions(document, path)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ConfigError(f"{path}: cannot read schema: {error}") from error
     except SchemaError as error:
         raise ConfigError(f"{path}: not a valid JSON Schema: {error.message}") from error
     return document
+
+
+NAMED_SCHEMAS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
+"""Keywords whose object maps names (of fields, of definitions) to subschemas."""
+
+
+def _check_extensions(node: Any, path: Path, at: str = "") -> None:
+    """Refuse our keywords where they would be ignored: `x-playbook` anywhere but the top, and
+    any `x-playbook-...` but `x-playbook-ref` (a misspelt one would check nothing)."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            _check_extensions(item, path, f"{at}/{index}")
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        place = f"{at}/{key}"
+        known = key == "x-playbook-ref" or (key == "x-playbook" and not at)
+        if str(key).startswith("x-playbook") and not known:
+            raise ConfigError(
+                f"{path}: `{key}` at {place[: -len(str(key)) - 1] or '/'} is not read: a kind is"
+                " declared by `x-playbook` at the top of its schema, and a field that names"
+                " entries by `x-playbook-ref`"
+                + did_you_mean(str(key), ("x-playbook", "x-playbook-ref"))
+            )
+        if key in NAMED_SCHEMAS and isinstance(value, dict):
+            for name, schema in value.items():
+                _check_extensions(schema, path, f"{place}/{name}")
+        elif key != "x-playbook":
+            _check_extensions(value, path, place)
 
 
 @functools.lru_cache(maxsize=256)
