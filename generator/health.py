@@ -17,7 +17,7 @@ from typing import Any
 from generator.config import HealthSettings
 from generator.model import Entity, Issue, Playbook, Reference, Severity, SourceRef
 from generator.review import Review, ReviewState, readable, review_of
-from generator.teams import TEAMS, Owner, owners_of, teams_by_handle
+from generator.teams import Owner, owners_of, teams_by_handle
 
 Locate = Callable[[str, tuple[str | int, ...]], SourceRef]
 """Gives the position of a field of an entity (by `kind/id`)."""
@@ -65,6 +65,7 @@ class TeamHealth:
 
     team: Entity
     entries: tuple[EntryHealth, ...]
+    handle: str | None = None
 
     @property
     def score(self) -> int:
@@ -147,13 +148,14 @@ def check_health(
     """Give the health of the playbook on `as_of`, with a located diagnostic per finding."""
     entries = entry_health(playbook, settings, as_of)
     by_key = {e.entity.key: e for e in entries}
-    owned: dict[str, list[EntryHealth]] = {t.key: [] for t in playbook.of_kind(TEAMS)}
+    teams = {t.key: t for t in playbook.teams()}
+    owned: dict[str, list[EntryHealth]] = {key: [] for key in teams}
     for entry in entries:
         for team in entry.teams:
             owned[team.key].append(entry)
     team_health = sorted(
         (
-            TeamHealth(playbook.entities[TEAMS][key.split("/", 1)[1]], tuple(e))
+            TeamHealth(teams[key], tuple(e), playbook.handle_of(teams[key]))
             for key, e in owned.items()
         ),
         key=lambda t: (t.score, t.team.title.lower()),
@@ -177,7 +179,7 @@ def check_health(
 def _orphan(entry: EntryHealth, owned: Mapping[str, list[EntryHealth]]) -> bool:
     if entry.linked_from:
         return False
-    return not (entry.entity.kind == TEAMS and owned.get(entry.entity.key))
+    return not owned.get(entry.entity.key)  # a team that maintains entries is no orphan
 
 
 def _issues(
@@ -296,7 +298,7 @@ def report_json(report: HealthReport) -> dict[str, Any]:
             {
                 "id": t.team.id,
                 "title": t.team.title,
-                "handle": t.team.fields.get("handle"),
+                "handle": t.handle,
                 "score": t.score,
                 "entries": len(t.entries),
                 **{

@@ -121,6 +121,9 @@ class KindSpec:
     entries form a tree, never a circle (a role's `reports_to`)."""
     mirrors: tuple[Mirror, ...] = ()
     """Lists of other entries that must name this entry back (`x-playbook.mirrors`)."""
+    team_handle: str | None = None
+    """Its entries are the teams that maintain entries, and this field holds each team's handle,
+    the one entries' `owners` name (`x-playbook.teams`). One kind at most declares it."""
     facet: bool = False
     """Search can narrow results to the entries that name one of its entries (`x-playbook.facet`):
     "every process of the pillar Discovery". The filter is named after the kind."""
@@ -216,6 +219,22 @@ class Playbook:
 
     def of_kind(self, kind: str) -> list[Entity]:
         return list(self.entities.get(kind, {}).values())
+
+    @property
+    def team_kind(self) -> str | None:
+        """The kind whose entries are the teams (`x-playbook.teams`), if one is declared."""
+        return next((k for k, spec in self.kinds.items() if spec.team_handle), None)
+
+    def teams(self) -> list[Entity]:
+        """Give every team, by id."""
+        kind = self.team_kind
+        return [] if kind is None else self.of_kind(kind)
+
+    def handle_of(self, team: Entity) -> str | None:
+        """Give a team's handle, from the field its kind declares for it, if it holds one."""
+        field_name = self.kinds[team.kind].team_handle
+        handle = team.fields.get(field_name) if field_name else None
+        return handle if isinstance(handle, str) else None
 
     def abbreviation_of(self, entity: Entity) -> str | None:
         """Give the short form of the entry's title, in the field its kind declares for one

@@ -11,7 +11,7 @@ from generator.content.edit import set_scalar_fields, write_atomically
 from generator.errors import PlaybookError
 from generator.model import Entity, Playbook
 from generator.suggest import did_you_mean
-from generator.teams import TEAMS, team_named, teams_by_handle
+from generator.teams import team_named, teams_by_handle
 from generator.validation import Validation
 
 
@@ -71,19 +71,21 @@ def reviewer_for(playbook: Playbook, entity: Entity, by: str | None) -> str:
         raise ReviewUsageError(f"{entity.source.path}: has no owners; say who reviewed with --by")
     if by.startswith("@"):
         if "/" in by and teams and team_named(teams, by) is None:
-            handles = sorted(str(t.fields.get("handle")) for t in teams.values())
+            handles = sorted(str(playbook.handle_of(t)) for t in teams.values())
             raise ReviewUsageError(
                 f"--by {by}: not the handle of a team" + did_you_mean(by, handles)
             )
         return by
-    team = playbook.get(TEAMS, by)
-    if team is None or not isinstance(team.fields.get("handle"), str):
+    team = next((t for t in playbook.teams() if t.id == by), None)
+    handle = playbook.handle_of(team) if team is not None else None
+    if handle is None:
         raise ReviewUsageError(
             f"--by {by}: not a team id"
-            + did_you_mean(by, playbook.entities.get(TEAMS, {}))
-            + "; give a team id from playbook/teams/ or a handle such as @jdoe"
+            + did_you_mean(by, [t.id for t in playbook.teams()])
+            + f"; give a team id from playbook/{playbook.team_kind or 'teams'}/ or a handle"
+            " such as @jdoe"
         )
-    return str(team.fields["handle"])
+    return handle
 
 
 def record_reviews(

@@ -20,7 +20,7 @@ from generator.content.raci import RaciShape, raci_shape
 from generator.content.schemas import KindSchema, SchemaSet, resolve, schema_at
 from generator.errors import EXIT_INVALID, PlaybookError
 from generator.model import Playbook
-from generator.teams import TEAMS, unclaimed_handle
+from generator.teams import unclaimed_handle
 
 PLACEHOLDER_OWNER = "@your-org/your-team"
 """Used only when no entry names an owner yet; the owners pattern accepts it."""
@@ -115,11 +115,11 @@ def scaffold_entity(
         fields["title"] = title or humanise(entity_id)
     if "owners" in fields:
         fields["owners"] = list(dict.fromkeys(owners)) or usual_owners(playbook, spec.name)
-    if spec.name == TEAMS and "handle" in fields:
+    if spec.team_handle is not None and spec.team_handle in fields:
         # A first team takes the handle entries already name, so their owners resolve to it.
         handle = unclaimed_handle(playbook)
         if handle:
-            fields["handle"] = handle
+            fields[spec.team_handle] = handle
             fields["owners"] = list(dict.fromkeys(owners)) or [handle]
     fields = satisfy_rules(raci_shape(kind_schema), spec.body_field, form, fields, picks)
     problems = [error.message for error in kind_schema.errors(fields)]

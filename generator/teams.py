@@ -8,9 +8,6 @@ from dataclasses import dataclass
 
 from generator.model import Entity, Playbook
 
-TEAMS = "teams"
-"""The kind folder that holds the teams."""
-
 
 @dataclass(frozen=True, slots=True)
 class Owner:
@@ -23,9 +20,9 @@ class Owner:
 def teams_by_handle(playbook: Playbook) -> dict[str, Entity]:
     """Give handle -> team; the first team by id wins when two share a handle."""
     found: dict[str, Entity] = {}
-    for team in playbook.of_kind(TEAMS):
-        handle = team.fields.get("handle")
-        if isinstance(handle, str):
+    for team in playbook.teams():
+        handle = playbook.handle_of(team)
+        if handle is not None:
             found.setdefault(handle.casefold(), team)
     return found
 

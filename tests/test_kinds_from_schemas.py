@@ -424,3 +424,48 @@ def test_any_kind_can_be_a_search_facet(repo: Path, tmp_path: Path) -> None:
     records = search_records(validation.playbook, validation.schemas, 30)
     (outage,) = [r for r in records if r.title == "Outage"]
     assert outage.filters["checklists"] == ("Beta", "Quality review")  # by title
+
+
+def test_the_teams_are_whatever_kind_the_schemas_say(repo: Path, tmp_path: Path) -> None:
+    # The teams live in `squads/`, their handle in `slug`: owners resolve to them, their rules
+    # and pages read the declared field, and `playbook new` fills it in.
+    schemas = repo / "schemas"
+    schema = json.loads((schemas / "teams.schema.json").read_text(encoding="utf-8"))
+    (schemas / "teams.schema.json").unlink()
+    schema["x-playbook"].update({"folder": "squads", "teams": "slug"})
+    schema["properties"]["slug"] = schema["properties"].pop("handle")
+    schema["required"] = ["slug" if r == "handle" else r for r in schema["required"]]
+    (schemas / "squads.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    squads = repo / "playbook" / "squads"
+    squads.mkdir(parents=True)
+    squad = (
+        'title: Product\nsummary: Builds it.\nowners: ["@acme/product"]\nslug: "@acme/product"\n'
+        'contact:\n  chat: "#product"\n'
+    )
+    (squads / "product.yml").write_text(squad, encoding="utf-8")
+    result = run_playbook("--root", str(repo), "validate")
+    assert "team-unknown" in result.stdout  # the fixture's other owners name no squad
+    assert "'@acme/product' is not" not in result.stdout
+    assert "a team in playbook/squads/" in result.stdout
+    (squads / "again.yml").write_text(squad.replace("title: Product", "title: Again"), "utf-8")
+    result = run_playbook("--root", str(repo), "validate")
+    (line,) = [line for line in result.stdout.splitlines() if "team-handle-duplicate" in line]
+    assert "squads/product.yml:4:7: error[team-handle-duplicate]: slug: '@acme/product'" in line
+    (squads / "again.yml").unlink()
+    # Its pages are laid out by the template named after its folder.
+    kinds = repo / "site_templates" / "pages" / "kinds"
+    (kinds / "teams.md.j2").rename(kinds / "squads.md.j2")
+    out = tmp_path / "tree"
+    assert run_playbook("--root", str(repo), "render", "--out", str(out)).returncode == 0
+    assert "- **Handle:** `@acme/product`" in (out / "squads" / "product.md").read_text("utf-8")
+    assert "| `@acme/product` |" in (out / "health.md").read_text(encoding="utf-8")
+    result = run_playbook("--root", str(repo), "new", "squads", "ops")
+    assert result.returncode == 0, result.stdout + result.stderr
+    made = yaml.safe_load((squads / "ops.yml").read_text(encoding="utf-8"))
+    assert made["slug"].startswith("@")  # the handle the other entries name most
+    # Two kinds cannot both hold the teams.
+    (schemas / "teams.schema.json").write_text(
+        json.dumps({**schema, "x-playbook": {**schema["x-playbook"], "folder": "teams"}}), "utf-8"
+    )
+    result = run_playbook("--root", str(repo), "validate")
+    assert result.returncode == 2 and "`x-playbook.teams` is declared by" in result.stderr

@@ -22,7 +22,7 @@ from generator.model import (
 )
 from generator.review import parse_date
 from generator.suggest import did_you_mean
-from generator.teams import TEAMS, team_named, teams_by_handle
+from generator.teams import team_named, teams_by_handle
 
 Locator = Callable[[str, tuple[str | int, ...], bool], SourceRef]
 """Gives the position of a field of an entity (by `kind/id`), parsing again only when asked."""
@@ -345,11 +345,12 @@ def bodies_present(pb: Playbook, ctx: Context) -> Iterator[Issue]:
 
 
 def owners_are_teams(pb: Playbook, ctx: Context) -> Iterator[Issue]:
-    """Owners and reviewers name teams of playbook/teams/ by their handle."""
+    """Owners and reviewers name teams (the kind `x-playbook.teams` declares) by their handle."""
     teams = teams_by_handle(pb)
     if not teams:
         return  # a playbook that keeps no teams yet: `playbook health` reports the owners
-    handles = sorted({str(t.fields.get("handle")) for t in teams.values()})
+    handles = sorted({str(pb.handle_of(t)) for t in teams.values()})
+    folder = f"playbook/{pb.team_kind}/"
     for entity in pb:
         for index, handle in enumerate(entity.owners):
             if isinstance(handle, str) and team_named(teams, handle) is None:
@@ -359,7 +360,7 @@ def owners_are_teams(pb: Playbook, ctx: Context) -> Iterator[Issue]:
                     "team-unknown",
                     f"owners[{index}]: '{handle}' is not the handle of a team"
                     + did_you_mean(handle, handles),
-                    "use the `handle` of a team in playbook/teams/, or add the team there",
+                    f"use the `handle` of a team in {folder}, or add the team there",
                 )
         reviewer = entity.fields.get("reviewed_by")
         if isinstance(reviewer, str) and "/" in reviewer and team_named(teams, reviewer) is None:
@@ -369,22 +370,24 @@ def owners_are_teams(pb: Playbook, ctx: Context) -> Iterator[Issue]:
                 "team-unknown",
                 f"reviewed_by: '{reviewer}' is not the handle of a team"
                 + did_you_mean(reviewer, handles),
-                "write a team's `handle` from playbook/teams/, or a person's handle such as @jdoe",
+                f"write a team's `handle` from {folder}, or a person's handle such as @jdoe",
             )
 
 
 def team_handles_unique(pb: Playbook, ctx: Context) -> Iterator[Issue]:
     """No two teams share a handle."""
     first: dict[str, Entity] = {}
-    for team in pb.of_kind(TEAMS):
-        handle = team.fields.get("handle")
-        if not isinstance(handle, str):
+    for team in pb.teams():
+        handle = pb.handle_of(team)
+        if handle is None:
             continue
+        field_name = str(pb.kinds[team.kind].team_handle)
         if handle.casefold() in first:
             yield _error(
-                ctx.locate(team.key, ("handle",), False),
+                ctx.locate(team.key, (field_name,), False),
                 "team-handle-duplicate",
-                f"handle: '{handle}' is also the handle of {first[handle.casefold()].source.path}",
+                f"{field_name}: '{handle}' is also the handle of"
+                f" {first[handle.casefold()].source.path}",
                 "give each team its own handle, or merge the two teams",
             )
         else:

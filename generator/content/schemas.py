@@ -92,6 +92,12 @@ def load_schemas(schema_dir: Path, repo_root: Path) -> SchemaSet:
     kinds = {kind.spec.name: kind for kind in found}
     _check_catalogues(kinds)
     _check_mirrors(kinds)
+    teams = [kind.spec.schema_path for kind in kinds.values() if kind.spec.team_handle]
+    if len(teams) > 1:
+        raise ConfigError(
+            f"{teams[1]}: `x-playbook.teams` is declared by {teams[0]} too; one kind holds the"
+            " teams that entries' owners name"
+        )
     return SchemaSet(kinds=kinds, shared=shared)
 
 
@@ -259,7 +265,7 @@ def compile_validator(
 KIND_KEYS = frozenset({
     "folder", "singular", "plural", "forms", "body", "order", "catalogue", "counted",
     "download", "start_here", "home", "body_field", "abbreviation", "tree", "mirrors",
-    "targets", "facet", "search_boost", "review_every",
+    "targets", "facet", "teams", "search_boost", "review_every",
 })  # fmt: skip
 """The keys of `x-playbook`: any other is a typo that would otherwise be ignored."""
 
@@ -309,6 +315,7 @@ def _kind_spec(
         mirrors=_mirrors(meta.get("mirrors", {}), inlined, path),
         targets=_targets(meta.get("targets", False), inlined, path),
         facet=_facet(meta.get("facet", False), name, path),
+        team_handle=_text_field(meta, "teams", "each team's handle", inlined, path),
     )
 
 

@@ -17,7 +17,7 @@ from generator.content.raci import RaciShape, raci_of
 from generator.health import EntryHealth, entry_health
 from generator.model import Entity, Playbook, entity_key
 from generator.review import Review, readable, review_of
-from generator.teams import TEAMS, owners_of, team_named
+from generator.teams import owners_of, team_named
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +141,7 @@ def site_health(playbook: Playbook, due_soon_days: int) -> SiteHealth:
     # on any day; the browser then puts the most linked first among the overdue.
     settings = HealthSettings(due_soon_days=due_soon_days)
     entries = sorted(entry_health(playbook, settings, date.min), key=_day_free_order)
-    teams = sorted(playbook.of_kind(TEAMS), key=lambda t: (t.title.lower(), t.id))
+    teams = sorted(playbook.teams(), key=lambda t: (t.title.lower(), t.id))
     owned = {
         team.key: tuple(e for e in entries if any(t.key == team.key for t in e.teams))
         for team in teams

@@ -9,17 +9,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import run_playbook
 from sitekit import FIXTURE, make_site_repo, serve_folder
-
-from benchmarks.probe import CHROMIUM, CHROMIUM_ARGS
+from test_site_browser import browser
 
 pytestmark = pytest.mark.browser
+
+__all__ = ["browser"]  # the fixture, shared with the site's other browser tests
 
 TIMEOUT_MS = 60_000
 
@@ -70,24 +70,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert result.returncode == 0, result.stdout + result.stderr
     with serve_folder(repo / "site") as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).is_file():
-        import os
-
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium is not installed at {CHROMIUM}")
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 def open_page(browser: Any, site: str, path: str, zone: str, local: str) -> Any:
