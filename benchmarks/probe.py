@@ -1,7 +1,7 @@
 """In-process probes, each run as its own process: they time the work alone, without start-up.
 
     python -m benchmarks.probe history ROOT [--cold]
-    python -m benchmarks.probe search SITE_DIR [--query WORD] [--facet KIND]
+    python -m benchmarks.probe search SITE_DIR [--query WORD] [--second WORD] [--facet KIND]
 
 Each prints `{"seconds": ...}` (and what else it found) as its last line.
 """
@@ -17,6 +17,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -68,10 +69,12 @@ SEARCH_FILES = ("/pagefind/", "/search/", "/workers/search", "/lunr/")
 """Where each engine's files are: Pagefind's bundle; Material's index, worker and lunr."""
 
 
-def search(site: Path, query: str, facet: str | None) -> dict[str, Any]:
+def search(site: Path, query: str, second: str, facet: str | None) -> dict[str, Any]:
     """Give the time from navigation start to the first search result on the site's home page,
     the bytes of search files fetched by then and, with `facet` (a kind) on a site that has
-    facets, the same for opening the filters and choosing that kind."""
+    facets, the same for opening the filters and choosing that kind; then the time for the
+    query in the address, and for it with a `second` word (which the top answers do not hold:
+    Pagefind answers it)."""
     from playwright.sync_api import sync_playwright
 
     handler = functools.partial(_QuietHandler, directory=str(site))
@@ -104,6 +107,8 @@ def search(site: Path, query: str, facet: str | None) -> dict[str, Any]:
                 if facet is not None and page.locator(".playbook-facets").count():
                     result.update(_faceted_query(page, facet, fetched))
                 result["address_seconds"] = _from_the_address(browser, base, query)
+                words = f"{query} {second}"
+                result["words_address_seconds"] = _from_the_address(browser, base, words)
             finally:
                 browser.close()
     finally:
@@ -122,7 +127,7 @@ def _from_the_address(browser: Any, base: str, query: str) -> float | None:
     try:
         page = context.new_page()
         page.add_init_script(FIRST_RESULT)
-        page.goto(f"{base}?q={query}", wait_until="commit")
+        page.goto(f"{base}?q={quote(query)}", wait_until="commit")
         try:
             page.wait_for_function("window.__firstResult !== undefined", timeout=120_000)
         except NoAnswer:  # an engine that does not read the address never answers
@@ -171,12 +176,13 @@ def main() -> None:
     search_parser = commands.add_parser("search")
     search_parser.add_argument("site", type=Path)
     search_parser.add_argument("--query", default="roadmap")
+    search_parser.add_argument("--second", default="review", help="a word for a two-word query")
     search_parser.add_argument("--facet", default="Processes", help="a kind to narrow to")
     args = parser.parse_args()
     if args.probe == "history":
         result = history(args.root, args.cold)
     else:
-        result = search(args.site, args.query, args.facet or None)
+        result = search(args.site, args.query, args.second, args.facet or None)
     print(json.dumps(result))
 
 

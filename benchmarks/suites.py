@@ -441,6 +441,10 @@ def search(settings: Settings, n: int, site: Path | None) -> Results:
         if addressed:
             label = f"  the same, the query in the address (?q=), {name}"
             results.rows.append(Row(label, size, value=statistics.median(addressed)))
+        worded = [r["words_address_seconds"] for _, r in measured if r.get("words_address_seconds")]
+        if worded:
+            label = f"  two words in the address, {name}"
+            results.rows.append(Row(label, size, value=statistics.median(worded)))
         fetched = statistics.median(r["search_bytes"] for _, r in measured) / 1e6
         label = f"  bytes fetched by the first query, {name}"
         results.rows.append(Row(label, size, value=fetched, unit="MB"))

@@ -34,12 +34,14 @@ from generator.site import paths
 from generator.site.context import FieldView, field_views
 from generator.site.duties import MATRIX_SUMMARY, MATRIX_TITLE
 from generator.site.pagefind import IndexedPage, write_pagefind_bundle
+from generator.site.top_answers import Entry, write_top_answers
 from generator.site.write import cannot_write
 from generator.teams import owners_of, teams_by_handle
 from generator.validation import Validation
 
 SEARCH_FOLDER = "pagefind"
-"""Where the bundle goes in the site; the safety scan knows the files Pagefind writes there."""
+"""Where the index goes in the site: Pagefind's bundle, and the top answers in `answers/`."""
+ANSWERS = "answers"
 MAX_WEIGHT = 10.0
 """Pagefind's largest element weight."""
 
@@ -94,17 +96,21 @@ cleaning of the site (which spares hidden entries) leaves it while the two run s
 def write_search_index(
     validation: Validation, config: Config, site_dir: Path, directory_urls: bool = True
 ) -> int:
-    """Index every entry into `<site_dir>/.pagefind-new/`; give the number of records.
-    `place_search_index` then puts it in place of the index in use."""
+    """Index every entry into `<site_dir>/.pagefind-new/`, for Pagefind and as top answers;
+    give the number of records. `place_search_index` then puts it in place of the index in use."""
     shapes = raci_shapes(validation.schemas)
     records = search_records(
         validation.playbook, validation.schemas, config.health.due_soon_days, directory_urls
     )
-    matrix = matrix_record(validation.playbook, shapes, directory_urls)
-    pages = (IndexedPage(r.url, record_html(r)) for r in [*records, *matrix])
+    records += matrix_record(validation.playbook, shapes, directory_urls)
     fresh = site_dir / NEW_INDEX
     shutil.rmtree(fresh, ignore_errors=True)
-    return write_pagefind_bundle(pages, fresh)
+    count = write_pagefind_bundle((IndexedPage(r.url, record_html(r)) for r in records), fresh)
+    try:
+        write_top_answers([answer_entry(r) for r in records], fresh / ANSWERS)
+    except OSError as error:
+        raise cannot_write(error, fresh / ANSWERS) from error
+    return count
 
 
 def place_search_index(site_dir: Path) -> None:
@@ -192,14 +198,27 @@ def _letters(playbook: Playbook, entry: Entity, shape: RaciShape, form: str) -> 
     }
 
 
-def record_html(record: SearchRecord) -> str:
-    """Give the document Pagefind indexes for a record; every value escaped.
+def weights(record: SearchRecord) -> tuple[float, float]:
+    """Give the weights of a record's title and of its text.
 
     The title weighs most and the kind's boost scales every word of the entry: Pagefind has no
     per-page boost, but words weighted by their kind rank that kind's pages higher.
     """
-    title_weight = min(MAX_WEIGHT, 2 * record.boost)
-    text_weight = min(MAX_WEIGHT, record.boost / 2)
+    return min(MAX_WEIGHT, 2 * record.boost), min(MAX_WEIGHT, record.boost / 2)
+
+
+def answer_entry(record: SearchRecord) -> Entry:
+    """Give a record as the top answers hold it: the same words, with the same weights."""
+    title_weight, text_weight = weights(record)
+    text = " ".join(p for p in (record.summary, *record.text) if p)
+    return Entry(
+        record.url, record.title, record.kind, record.summary, text, title_weight, text_weight
+    )
+
+
+def record_html(record: SearchRecord) -> str:
+    """Give the document Pagefind indexes for a record; every value escaped."""
+    title_weight, text_weight = weights(record)
     tags = [
         _data_tag("data-pagefind-filter", f"{name}:{value}")
         for name, values in record.filters.items()

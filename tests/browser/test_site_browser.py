@@ -193,6 +193,27 @@ def test_a_two_letter_query_finds_that_word_whole(visit: Visit) -> None:
     visit.check_no_errors()
 
 
+def test_a_one_word_query_is_answered_by_the_top_answers_and_more_words_by_pagefind(
+    visit: Visit,
+) -> None:
+    model = bundled_model(visit)
+    process = next(e for e in model["entities"] if e["kind"] == "processes")
+    first, second, *_ = [*re.findall(r"[a-z]{4,}", process["title"].lower()), "process"]
+    requested: list[str] = []
+    visit.page.on("request", lambda request: requested.append(urlsplit(request.url).path))
+    open_search(visit)
+    pages = search_pages(visit, first[:-1])  # a word being typed: the start of one
+    assert pages and shown(visit)[0] >= len(pages)
+    marks = visit.page.locator(".md-search-result__item mark").all_text_contents()
+    assert all(m.lower().startswith(first[:-1]) for m in marks), marks
+    assert any("/pagefind/answers/" in path for path in requested)
+    pagefinds = (".pf_index", ".pf_fragment")
+    assert not [path for path in requested if path.endswith(pagefinds)]
+    pages = search_pages(visit, f"{first} {second}")
+    assert pages and [path for path in requested if path.endswith(pagefinds)]
+    visit.check_no_errors()
+
+
 def test_raci_matrix_renders(visit: Visit) -> None:
     visit.go("raci-matrix/")
     table = visit.page.locator("article table").first

@@ -1,10 +1,13 @@
-/* The site's search: Pagefind's chunked index (pagefind/, written by the build from the model)
-   behind Material's search box, with facets, keyboard use and highlighting on the target page.
+/* The site's search: top answers ranked when the site was built (pagefind/answers/, see
+   generator/site/top_answers.py) for a query of one word, and Pagefind's chunked index
+   (pagefind/, written by the build from the model) for the rest, behind Material's search box,
+   with facets, keyboard use and highlighting on the target page.
 
-   Speed: the page preloads pagefind.js and its wasm (main.html); this module starts Pagefind
-   as soon as it arrives, before the page has finished loading, and runs it without a worker
-   so those preloads are the requests it makes. Facet counts need
-   every filter file, so they are fetched only when the reader opens the filters. */
+   Speed: a one-word query costs one small fetch, whatever the size of the playbook. For the
+   rest the page preloads pagefind.js and its wasm (main.html); this module starts Pagefind
+   when the page has loaded and the browser is idle, and runs it without a worker so those
+   preloads are the requests it makes. Facet counts need every filter file, so they are
+   fetched only when the reader opens the filters. */
 
 const SHOWN = 10;
 const MIN_QUERY = 2;
@@ -13,6 +16,7 @@ const MIN_QUERY = 2;
 const MIN_PREFIX = 3;
 /* Shorter words are searched as whole words ("PM", "UX"), not as the start of longer ones:
    two letters begin so many words that ranking their pages took 0.7 s at 10,000 entries. */
+const WARM_UP_AFTER = 500;  // milliseconds after the page's load event
 const REVIEW_STATES = [
   ["overdue", "Overdue"], ["due-soon", "Due soon"], ["current", "Current"],
   ["never", "Never reviewed"],
@@ -23,16 +27,6 @@ const REVIEW_STATES = [
    before the page has got that far. */
 const base = new URL("../../", import.meta.url);
 
-/* Loaded as an async module from the page's head: Pagefind starts loading at once, while the
-   page is still being parsed; the box and the highlighting wait for the document. */
-let pagefind = null;
-if (document.querySelector("link[rel=modulepreload][href$='pagefind/pagefind.js']")) warmUp();
-whenParsed(() => {
-  highlightTerms();
-  const box = document.querySelector("[data-playbook-search]");
-  if (box) setUp(box);
-});
-
 function whenParsed(callback) {
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", callback, { once: true });
@@ -40,6 +34,52 @@ function whenParsed(callback) {
     callback();
   }
 }
+
+/* --- top answers: one word, no filters -------------------------------------------------- */
+
+const ANSWERS = new URL("pagefind/answers/", base);
+const answerFiles = new Map();
+
+/* A file of the top answers, fetched once: null when there is none (no key starts so). */
+function answerFile(name) {
+  if (!answerFiles.has(name)) {
+    const loading = fetch(new URL(`${name}.json`, ANSWERS)).then((r) => (r.ok ? r.json() : null));
+    loading.catch(() => answerFiles.delete(name));  // a failed fetch is tried again
+    answerFiles.set(name, loading);
+  }
+  return answerFiles.get(name);
+}
+
+/* The count and best pages for a one-word query, as Pagefind's results read (an excerpt of
+   null: the summary is shown); null when the top answers cannot answer it. */
+async function topAnswers(query) {
+  const key = query.toLowerCase();
+  if (!/^[\p{L}\p{N}]+$/u.test(key)) return null;
+  try {
+    const file = await answerFile(shardName(key));
+    if (!file?.keys || !Object.hasOwn(file.keys, key)) {
+      // Every whole two-letter word is a key: one that is not is in no entry. A longer word
+      // may be found by Pagefind's stemming ("roadmaps"), or be longer than the keys go.
+      return Array.from(key).length < MIN_PREFIX ? { count: 0, pages: [] } : null;
+    }
+    const [count, best] = file.keys[key];
+    const pages = best.map((n) => {
+      const [url, title, kind, summary] = file.entries[n];
+      return { url: new URL(url.slice(1), base).href, meta: { title, kind, summary }, excerpt: null };
+    });
+    return { count, pages };
+  } catch {
+    return null;  // Pagefind answers instead, or says why it cannot
+  }
+}
+
+/* The file a key is in: its first three characters' UTF-8, in hexadecimal. */
+function shardName(key) {
+  const start = Array.from(key).slice(0, 3).join("");
+  return Array.from(new TextEncoder().encode(start), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/* --- Pagefind ------------------------------------------------------------------------- */
 
 function load() {
   pagefind ??= import(new URL("pagefind/pagefind.js", base).href).then(async (module) => {
@@ -236,12 +276,33 @@ function setUp(box) {
     }
   }
 
-  /* One search at a time, for what the box holds when it starts: keystrokes typed meanwhile
-     (or while Pagefind loads) make one more search, not one each. */
-  let running = null;
-  let again = false;
+  /* A one-word query is answered from the top answers at once, beside a Pagefind search that
+     may be running (its answer, no longer wanted, is dropped). Pagefind searches run one at a
+     time, for what the box holds when each starts: keystrokes typed meanwhile (or while
+     Pagefind loads) make one more search, not one each. */
   function search() {
     box.dataset.state = "searching";
+    const typed = input.value.trim();
+    const query = typed.length < MIN_QUERY ? "" : typed;
+    if (facetsLoaded) return searchPagefind();  // with the filters open, Pagefind counts
+    const mine = ++asked;
+    return (query ? topAnswers(query) : Promise.resolve(PROMPT)).then((top) => {
+      if (mine !== asked) return undefined;
+      if (!top) return searchPagefind();
+      const key = JSON.stringify([query, {}]);
+      if (key !== answered) {
+        answered = key;
+        showResults(top.count, exactFirst(top.pages, query), query);
+      }
+      if (!running) box.dataset.state = "done";
+      return undefined;
+    });
+  }
+  const PROMPT = { count: null, pages: [] };  // no query: nothing to search for yet
+
+  let running = null;
+  let again = false;
+  function searchPagefind() {
     if (running) {
       again = true;
       return running;
@@ -269,14 +330,13 @@ function setUp(box) {
     const typed = input.value.trim();
     const query = typed.length < MIN_QUERY ? "" : typed;
     const totals = facetsLoaded ? await instance.filters() : {};
+    if (mine !== asked) return;  // a search asked for since answers instead
     const filters = chosenFilters(totals);
     const key = JSON.stringify([query, filters]);
     if (key === answered) return;  // keystrokes that changed nothing, or came back to it
     answered = key;
     if (!query && !Object.keys(filters).length) {
-      if (mine !== asked) return;
-      list.replaceChildren();
-      meta.textContent = "Type to start searching";
+      showResults(null, [], query);
       if (facetsLoaded) showCounts(totals);
       return;
     }
@@ -287,11 +347,15 @@ function setUp(box) {
       await Promise.all(found.results.slice(0, SHOWN).map((r) => r.data())), query,
     );
     if (mine !== asked) return;
-    const count = found.results.length;
-    meta.textContent = count === 0 ? "No matching documents"
+    showResults(found.results.length, pages, query);
+    if (facetsLoaded) showCounts(await facetCounts(instance, query, filters, found, totals));
+  }
+
+  function showResults(count, pages, query) {
+    meta.textContent = count === null ? "Type to start searching"
+      : count === 0 ? "No matching documents"
       : count === 1 ? "1 matching document" : `${count} matching documents`;
     list.replaceChildren(...pages.map((page) => resultItem(page, query)));
-    if (facetsLoaded) showCounts(await facetCounts(instance, query, filters, found, totals));
   }
 
   /* Pagefind stems words and boosts every title that holds the query's stems alike, so
@@ -322,8 +386,9 @@ function setUp(box) {
     kind.className = "playbook-search__kind";
     kind.textContent = page.meta.kind || "";
     const text = document.createElement("p");
-    if (query) text.append(...excerptNodes(page.excerpt));
-    else text.textContent = page.meta.summary || "";
+    if (!query) text.textContent = page.meta.summary || "";
+    else if (page.excerpt === null) text.append(...markedNodes(page.meta.summary || "", query));
+    else text.append(...excerptNodes(page.excerpt));
     article.append(kind, title, text);
     link.append(article);
     item.append(link);
@@ -342,6 +407,23 @@ function setUp(box) {
       mark.textContent = decode(marked[1]);
       return mark;
     });
+  }
+
+  /* A top answer's summary, with the words the query starts (or, two letters, is) marked. */
+  function markedNodes(summary, query) {
+    const end = query.length < MIN_PREFIX ? "(?![\\p{L}\\p{N}])" : "[\\p{L}\\p{N}]*";
+    const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(query)}${end}`, "giu");
+    const nodes = [];
+    let last = 0;
+    for (const match of summary.matchAll(pattern)) {
+      nodes.push(summary.slice(last, match.index));
+      const mark = document.createElement("mark");
+      mark.textContent = match[0];
+      nodes.push(mark);
+      last = match.index + match[0].length;
+    }
+    nodes.push(summary.slice(last));
+    return nodes;
   }
 
   /* Keyboard: / or s or f to search (as Material has it), arrows through the results, Enter
@@ -387,8 +469,7 @@ function setUp(box) {
     search();
   }
 
-  input.addEventListener("focus", () => { open(); warmUp(); });
-  input.addEventListener("pointerenter", warmUp, { once: true });
+  input.addEventListener("focus", open);
   input.addEventListener("input", search);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -419,3 +500,19 @@ function reviewState(value) {
   if (today >= soon) return "due-soon";
   return "current";
 }
+
+/* Loaded as an async module from the page's head; the box and the highlighting wait for the
+   document. Last in the module, so that everything above is defined when the document is
+   already parsed. */
+let pagefind = null;
+if (document.querySelector("link[rel=modulepreload][href$='pagefind/pagefind.js']")) {
+  // Pagefind starts a moment after the page has loaded, when the browser is idle: not beside
+  // the page's own scripts or a first one-word query, and ready before a second word is typed.
+  const later = () => setTimeout(() => requestIdleCallback(warmUp), WARM_UP_AFTER);
+  if (document.readyState === "complete") later(); else addEventListener("load", later);
+}
+whenParsed(() => {
+  highlightTerms();
+  const box = document.querySelector("[data-playbook-search]");
+  if (box) setUp(box);
+});

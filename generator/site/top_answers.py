@@ -1,0 +1,174 @@
+"""The search's top answers: for every word, and every word's start, the best entries, ranked
+when the site is built, so a one-word query is answered by two small fetches.
+
+Pagefind answers every query, but first it reads metadata for every page and ranks every
+match: at 10,000 entries a common word matches 7,000 pages and the first answer takes a second.
+What a reader sees first is the top ten for one word (or the word being typed), and those can
+be ranked in advance. The index holds, for each key, how many entries match and the ten best,
+in one file for all the keys of the same first three characters:
+
+    answers/<hex of those characters' UTF-8>.json
+        {"keys": {key: [count, [n, ...]]}, "entries": [[url, title, kind, summary], ...]}
+
+where each `n` is a place in the file's own `entries`.
+
+A key of three or more characters is a word's start ("road" finds "road" and "roadmap", the
+whole word first); a two-letter key is that word whole ("PM"), as the search box has it. A
+query fetches one file, and what it holds grows with the words that share a start, not with the
+number of entries. Queries of several words, words the index
+has no key for, and anything filtered go to Pagefind.
+
+Ranking is BM25 over the same record Pagefind reads, with the same weights: the title counts
+`2 x` the kind's `search_boost` and the text `boost / 2` (`search.record_html`).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+SHOWN = 10
+"""Answers kept per key: what the search box lists."""
+SHARD = 3
+"""Characters of a key that name its file: a query's first three letters pick one file."""
+LONGEST_START = 16
+"""Longer starts of a word are not keys: a query that long is a whole word, or Pagefind's."""
+LONGEST_WORD = 40
+SUMMARY_CHARACTERS = 240
+K1, B = 1.2, 0.75
+"""BM25's saturation and length normalisation, its usual values."""
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def words(text: str) -> list[str]:
+    """Give a text's words, lower-cased: letters and digits, as the search box splits a query."""
+    return _WORD.findall(text.lower())
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the index holds about one entry: its words, and what a result shows."""
+
+    url: str
+    title: str
+    kind: str
+    summary: str
+    text: str
+    title_weight: float
+    text_weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """A key's answer: how many entries match, and the best, by entry number."""
+
+    count: int
+    best: tuple[int, ...]
+
+
+def rank(entries: Sequence[Entry]) -> dict[str, Key]:
+    """Give every key (words of two or more characters, starts of three or more) its answer."""
+    scores = _word_scores(entries)
+    answers: dict[str, Key] = {}
+    starts: dict[str, list[tuple[float, int]]] = {}
+    matched: dict[str, int] = {}  # key -> a bit per entry, so counts come from OR and bit_count
+    for word, postings in scores.items():
+        bits = 0
+        for entry in postings:
+            bits |= 1 << entry
+        best = _best((score, entry) for entry, score in postings.items())
+        if len(word) == 2:
+            answers[word] = Key(len(postings), tuple(entry for _, entry in best))
+            continue
+        for length in range(SHARD, min(len(word), LONGEST_START) + 1):
+            start = word[:length]
+            # A whole word outranks the longer words it begins: "road" before "roadmap".
+            share = length / len(word)
+            starts.setdefault(start, []).extend((score * share, entry) for score, entry in best)
+            matched[start] = matched.get(start, 0) | bits
+        if len(word) > LONGEST_START:
+            starts.setdefault(word, []).extend(best)
+            matched[word] = matched.get(word, 0) | bits
+    for start, candidates in starts.items():
+        top: dict[int, float] = {}
+        for score, entry in candidates:
+            top[entry] = max(score, top.get(entry, 0.0))
+        best = _best((score, entry) for entry, score in top.items())
+        answers[start] = Key(matched[start].bit_count(), tuple(entry for _, entry in best))
+    return answers
+
+
+def _best(scored: Iterable[tuple[float, int]]) -> list[tuple[float, int]]:
+    """Give the best answers, highest score first; ties in catalogue order."""
+    ranked = heapq.nsmallest(SHOWN, ((-score, entry) for score, entry in scored))
+    return [(-negative, entry) for negative, entry in ranked]
+
+
+def _word_scores(entries: Sequence[Entry]) -> dict[str, dict[int, float]]:
+    """Give word -> {entry: BM25 score}, the title and text weighted as Pagefind weighs them."""
+    counted = [(Counter(words(e.title)), Counter(words(e.text))) for e in entries]
+    lengths = [sum(text.values()) + sum(title.values()) for title, text in counted]
+    average = (sum(lengths) / len(lengths)) if lengths else 1.0
+    frequency: Counter[str] = Counter()
+    for title, text in counted:
+        frequency.update((title | text).keys())
+    total = len(entries)
+    idf = {
+        word: math.log(1 + (total - df + 0.5) / (df + 0.5))
+        for word, df in frequency.items()
+        if 2 <= len(word) <= LONGEST_WORD
+    }
+    scores: dict[str, dict[int, float]] = {word: {} for word in idf}
+    for number, ((title, text), entry) in enumerate(zip(counted, entries, strict=True)):
+        norm = K1 * (1 - B + B * lengths[number] / average)
+        for word in title | text:
+            if word not in idf:
+                continue
+            weighted = entry.title_weight * title[word] + entry.text_weight * text[word]
+            scores[word][number] = idf[word] * weighted * (K1 + 1) / (weighted + norm)
+    return scores
+
+
+def shard_name(key: str) -> str:
+    """Give the file a key is in: its first characters' UTF-8, in hexadecimal (safe anywhere)."""
+    return key[:SHARD].encode("utf-8").hex()
+
+
+def write_top_answers(entries: Sequence[Entry], out: Path) -> None:
+    """Write the index of top answers into `out` (a new folder), in a stable order."""
+    answers = rank(entries)
+    shards: dict[str, list[str]] = {}
+    for key in sorted(answers):
+        shards.setdefault(shard_name(key), []).append(key)
+    out.mkdir(parents=True)
+    for name, keys in sorted(shards.items()):
+        shown = sorted({entry for key in keys for entry in answers[key].best})
+        place = {entry: at for at, entry in enumerate(shown)}
+        content = {
+            "keys": {
+                key: [answers[key].count, [place[entry] for entry in answers[key].best]]
+                for key in keys
+            },
+            "entries": [
+                [e.url, e.title, e.kind, _shortened(e.summary)] for e in (entries[n] for n in shown)
+            ],
+        }
+        (out / f"{name}.json").write_text(_json(content), encoding="utf-8")
+
+
+def _shortened(summary: str) -> str:
+    """Give a summary cut at a word to about the length of a search result's excerpt."""
+    if len(summary) <= SUMMARY_CHARACTERS:
+        return summary
+    return summary[:SUMMARY_CHARACTERS].rsplit(" ", 1)[0] + "…"
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
