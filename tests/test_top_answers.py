@@ -1,17 +1,18 @@
-"""The search's top answers: ranked when the site is built, one file per three-letter start."""
+"""The search's top answers: ranked when the site is built, one file per four-letter start."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from generator.site.top_answers import (
     LONGEST_START,
     SHOWN,
     SUMMARY_CHARACTERS,
     Entry,
+    file_of,
     rank,
-    shard_name,
     write_top_answers,
 )
 
@@ -72,32 +73,40 @@ def test_long_words_are_keys_whole_and_by_their_first_letters() -> None:
     assert word[: LONGEST_START + 1] not in answers
 
 
-def test_the_files_hold_every_key_by_its_start_in_a_stable_order(tmp_path: Path) -> None:
+def test_the_files_hold_every_key_in_the_file_its_start_picks(tmp_path: Path) -> None:
     hostile = '</script><img src=x onerror="alert(1)">\n\u202e'
     entries = [
         entry("Roadmap", summary=hostile),
         entry("Résumé review", "café crème", summary="s " * SUMMARY_CHARACTERS),
         entry("Road", "roadmap"),
+        *(entry(f"Entry {word}", f"{word}ing {word}ed") for word in ("alpha", "beta", "gamma")),
     ]
     write_top_answers(entries, tmp_path / "one")
     write_top_answers(entries, tmp_path / "two")
-    files = sorted((tmp_path / "one").iterdir())
-    assert [f.read_bytes() for f in files] == [
-        (tmp_path / "two" / f.name).read_bytes() for f in files
-    ]
+    names = sorted(p.name for p in (tmp_path / "one").iterdir())
+    for name in names:  # the same entries, the same bytes
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    files = json.loads((tmp_path / "one" / "files.json").read_text("utf-8"))["files"]
+    assert files > 1
+    assert sorted(names) == sorted(["files.json", *(f"{n}.json" for n in range(files))])
+
+    def read(number: int) -> dict[str, Any]:
+        content: dict[str, Any] = json.loads((tmp_path / "one" / f"{number}.json").read_text())
+        return content
+
     answers = rank(entries)
     seen = set()
-    for file in files:
-        content = json.loads(file.read_text(encoding="utf-8"))
+    for number in range(files):
+        content = read(number)
         for key, (count, best) in content["keys"].items():
-            assert file.name == f"{shard_name(key)}.json"
+            assert file_of(key, files) == number and key[:4] == key[:4].lower()
             assert count == answers[key].count
             shown = [content["entries"][n] for n in best]
             assert [e[0] for e in shown] == [entries[n].url for n in answers[key].best]
             seen.add(key)
     assert seen == set(answers)
-    roadmap = json.loads((tmp_path / "one" / f"{shard_name('roa')}.json").read_text("utf-8"))
+    roadmap = read(file_of("roadmap", files))
     assert [hostile] == [e[3] for e in roadmap["entries"] if e[1] == "Roadmap"]  # as text
-    cafe = json.loads((tmp_path / "one" / f"{shard_name('café')}.json").read_text("utf-8"))
-    summary = cafe["entries"][0][3]
+    cafe = read(file_of("café", files))
+    summary = next(e[3] for e in cafe["entries"] if e[1] == "Résumé review")
     assert summary.endswith("…") and len(summary) <= SUMMARY_CHARACTERS + 1

@@ -1,16 +1,19 @@
 """The search's top answers: for every word, and every word's start, the best entries, ranked
-when the site is built, so a one-word query is answered by two small fetches.
+when the site is built, so a one-word query is answered by one small fetch.
 
 Pagefind answers every query, but first it reads metadata for every page and ranks every
 match: at 10,000 entries a common word matches 7,000 pages and the first answer takes a second.
 What a reader sees first is the top ten for one word (or the word being typed), and those can
-be ranked in advance. The index holds, for each key, how many entries match and the ten best,
-in one file for all the keys of the same first three characters:
+be ranked in advance. The index holds, for each key, how many entries match and the ten best.
+The keys that begin with the same four characters (a shorter key alone) are in the same file,
+picked by a hash of those characters, about four starts to a file:
 
-    answers/<hex of those characters' UTF-8>.json
-        {"keys": {key: [count, [n, ...]]}, "entries": [[url, title, kind, summary], ...]}
+    answers/files.json   {"files": F}
+    answers/<n>.json     {"keys": {key: [count, [i, ...]]}, "entries": [[url, title, kind, summary]]}
 
-where each `n` is a place in the file's own `entries`.
+where `n` is the FNV-1a hash of the start's UTF-8, modulo F, and each `i` a place in the file's
+own `entries`. Every file from 0 to F - 1 is written, so a word no entry holds is a file
+without its key, not a missing file (which a browser reports as an error).
 
 A key of three or more characters is a word's start ("road" finds "road" and "roadmap", the
 whole word first); a two-letter key is that word whole ("PM"), as the search box has it. A
@@ -35,8 +38,11 @@ from pathlib import Path
 
 SHOWN = 10
 """Answers kept per key: what the search box lists."""
-SHARD = 3
-"""Characters of a key that name its file: a query's first three letters pick one file."""
+SHARD = 4
+"""Characters of a key that pick its file: the words of a common start ("con") are spread
+over the files of their next letter, not all in one."""
+STARTS_PER_FILE = 4
+SHORTEST_START = 3
 LONGEST_START = 16
 """Longer starts of a word are not keys: a query that long is a whole word, or Pagefind's."""
 LONGEST_WORD = 40
@@ -87,7 +93,7 @@ def rank(entries: Sequence[Entry]) -> dict[str, Key]:
         if len(word) == 2:
             answers[word] = Key(len(postings), tuple(entry for _, entry in best))
             continue
-        for length in range(SHARD, min(len(word), LONGEST_START) + 1):
+        for length in range(SHORTEST_START, min(len(word), LONGEST_START) + 1):
             start = word[:length]
             # A whole word outranks the longer words it begins: "road" before "roadmap".
             share = length / len(word)
@@ -136,19 +142,24 @@ def _word_scores(entries: Sequence[Entry]) -> dict[str, dict[int, float]]:
     return scores
 
 
-def shard_name(key: str) -> str:
-    """Give the file a key is in: its first characters' UTF-8, in hexadecimal (safe anywhere)."""
-    return key[:SHARD].encode("utf-8").hex()
+def file_of(key: str, files: int) -> int:
+    """Give the number of the file a key is in: FNV-1a (32 bits) of its start's UTF-8."""
+    hashed = 0x811C9DC5
+    for byte in key[:SHARD].encode("utf-8"):
+        hashed = ((hashed ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return hashed % files
 
 
 def write_top_answers(entries: Sequence[Entry], out: Path) -> None:
     """Write the index of top answers into `out` (a new folder), in a stable order."""
     answers = rank(entries)
-    shards: dict[str, list[str]] = {}
+    files = max(1, math.ceil(len({key[:SHARD] for key in answers}) / STARTS_PER_FILE))
+    grouped: list[list[str]] = [[] for _ in range(files)]
     for key in sorted(answers):
-        shards.setdefault(shard_name(key), []).append(key)
+        grouped[file_of(key, files)].append(key)
     out.mkdir(parents=True)
-    for name, keys in sorted(shards.items()):
+    (out / "files.json").write_text(_json({"files": files}), encoding="utf-8")
+    for number, keys in enumerate(grouped):
         shown = sorted({entry for key in keys for entry in answers[key].best})
         place = {entry: at for at, entry in enumerate(shown)}
         content = {
@@ -160,7 +171,7 @@ def write_top_answers(entries: Sequence[Entry], out: Path) -> None:
                 [e.url, e.title, e.kind, _shortened(e.summary)] for e in (entries[n] for n in shown)
             ],
         }
-        (out / f"{name}.json").write_text(_json(content), encoding="utf-8")
+        (out / f"{number}.json").write_text(_json(content), encoding="utf-8")
 
 
 def _shortened(summary: str) -> str:

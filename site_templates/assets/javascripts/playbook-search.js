@@ -40,10 +40,13 @@ function whenParsed(callback) {
 const ANSWERS = new URL("pagefind/answers/", base);
 const answerFiles = new Map();
 
-/* A file of the top answers, fetched once: null when there is none (no key starts so). */
+/* A file of the top answers, fetched once. */
 function answerFile(name) {
   if (!answerFiles.has(name)) {
-    const loading = fetch(new URL(`${name}.json`, ANSWERS)).then((r) => (r.ok ? r.json() : null));
+    const loading = fetch(new URL(`${name}.json`, ANSWERS)).then((response) => {
+      if (!response.ok) throw new Error(`${name}.json: ${response.status}`);
+      return response.json();
+    });
     loading.catch(() => answerFiles.delete(name));  // a failed fetch is tried again
     answerFiles.set(name, loading);
   }
@@ -56,8 +59,9 @@ async function topAnswers(query) {
   const key = query.toLowerCase();
   if (!/^[\p{L}\p{N}]+$/u.test(key)) return null;
   try {
-    const file = await answerFile(shardName(key));
-    if (!file?.keys || !Object.hasOwn(file.keys, key)) {
+    const { files } = await answerFile("files");
+    const file = await answerFile(String(fileOf(key, files)));
+    if (!Object.hasOwn(file.keys, key)) {
       // Every whole two-letter word is a key: one that is not is in no entry. A longer word
       // may be found by Pagefind's stemming ("roadmaps"), or be longer than the keys go.
       return Array.from(key).length < MIN_PREFIX ? { count: 0, pages: [] } : null;
@@ -73,10 +77,14 @@ async function topAnswers(query) {
   }
 }
 
-/* The file a key is in: its first three characters' UTF-8, in hexadecimal. */
-function shardName(key) {
-  const start = Array.from(key).slice(0, 3).join("");
-  return Array.from(new TextEncoder().encode(start), (b) => b.toString(16).padStart(2, "0")).join("");
+/* The number of the file a key is in: FNV-1a (32 bits) of its first four characters' UTF-8,
+   as generator/site/top_answers.py writes them. */
+function fileOf(key, files) {
+  let hashed = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(Array.from(key).slice(0, 4).join(""))) {
+    hashed = Math.imul(hashed ^ byte, 0x01000193) >>> 0;
+  }
+  return hashed % files;
 }
 
 /* --- Pagefind ------------------------------------------------------------------------- */
@@ -147,6 +155,7 @@ function escapeRegExp(text) {
 /* --- the search box ------------------------------------------------------------------- */
 
 function setUp(box) {
+  answerFile("files").catch(() => {});  // what the first query needs before its own file
   const toggle = document.getElementById("__search");
   const form = box.querySelector("form");
   const input = box.querySelector("input.md-search__input");
