@@ -129,23 +129,28 @@ function highlightTerms() {
   const texts = [];
   while (walker.nextNode()) texts.push(walker.currentNode);
   for (const text of texts) {
-    const value = text.nodeValue;
-    pattern.lastIndex = 0;
-    if (!pattern.test(value)) continue;
-    const parts = document.createDocumentFragment();
-    let last = 0;
-    value.replace(pattern, (match, offset) => {
-      parts.append(value.slice(last, offset));
-      const mark = document.createElement("mark");
+    const parts = markedNodes(text.nodeValue, pattern);
+    if (parts.length === 1) continue;  // nothing in it matched
+    for (const mark of parts.filter((part) => typeof part !== "string")) {
       mark.setAttribute("data-md-highlight", "");
-      mark.textContent = match;
-      parts.append(mark);
-      last = offset + match.length;
-      return match;
-    });
-    parts.append(value.slice(last));
-    text.replaceWith(parts);
+    }
+    text.replaceWith(...parts);
   }
+}
+
+/* A text as strings and <mark> elements around what a global pattern matches. */
+function markedNodes(value, pattern) {
+  const nodes = [];
+  let last = 0;
+  for (const match of value.matchAll(pattern)) {
+    nodes.push(value.slice(last, match.index));
+    const mark = document.createElement("mark");
+    mark.textContent = match[0];
+    nodes.push(mark);
+    last = match.index + match[0].length;
+  }
+  nodes.push(value.slice(last));
+  return nodes;
 }
 
 function escapeRegExp(text) {
@@ -289,10 +294,15 @@ function setUp(box) {
      may be running (its answer, no longer wanted, is dropped). Pagefind searches run one at a
      time, for what the box holds when each starts: keystrokes typed meanwhile (or while
      Pagefind loads) make one more search, not one each. */
+  /* What the box asks for: what it holds, or nothing while that is too short to search. */
+  function boxQuery() {
+    const typed = input.value.trim();
+    return typed.length < MIN_QUERY ? "" : typed;
+  }
+
   function search() {
     box.dataset.state = "searching";
-    const typed = input.value.trim();
-    const query = typed.length < MIN_QUERY ? "" : typed;
+    const query = boxQuery();
     if (facetsLoaded) return searchPagefind();  // with the filters open, Pagefind counts
     const mine = ++asked;
     return (query ? topAnswers(query) : Promise.resolve(PROMPT)).then((top) => {
@@ -336,8 +346,7 @@ function setUp(box) {
   async function runSearch() {
     const mine = ++asked;
     const instance = await load();
-    const typed = input.value.trim();
-    const query = typed.length < MIN_QUERY ? "" : typed;
+    const query = boxQuery();
     const totals = facetsLoaded ? await instance.filters() : {};
     if (mine !== asked) return;  // a search asked for since answers instead
     const filters = chosenFilters(totals);
@@ -396,7 +405,7 @@ function setUp(box) {
     kind.textContent = page.meta.kind || "";
     const text = document.createElement("p");
     if (!query) text.textContent = page.meta.summary || "";
-    else if (page.excerpt === null) text.append(...markedNodes(page.meta.summary || "", query));
+    else if (page.excerpt === null) text.append(...markedSummary(page.meta.summary || "", query));
     else text.append(...excerptNodes(page.excerpt));
     article.append(kind, title, text);
     link.append(article);
@@ -419,20 +428,11 @@ function setUp(box) {
   }
 
   /* A top answer's summary, with the words the query starts (or, two letters, is) marked. */
-  function markedNodes(summary, query) {
+  function markedSummary(summary, query) {
     const end = query.length < MIN_PREFIX ? "(?![\\p{L}\\p{N}])" : "[\\p{L}\\p{N}]*";
-    const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(query)}${end}`, "giu");
-    const nodes = [];
-    let last = 0;
-    for (const match of summary.matchAll(pattern)) {
-      nodes.push(summary.slice(last, match.index));
-      const mark = document.createElement("mark");
-      mark.textContent = match[0];
-      nodes.push(mark);
-      last = match.index + match[0].length;
-    }
-    nodes.push(summary.slice(last));
-    return nodes;
+    return markedNodes(
+      summary, new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(query)}${end}`, "giu"),
+    );
   }
 
   /* Keyboard: / or s or f to search (as Material has it), arrows through the results, Enter
