@@ -32,15 +32,20 @@ CHROMIUM_ARGS = [
 
 FIRST_RESULT = """
 (() => {
+  let key;
+  document.addEventListener("input", () => { key = performance.now(); }, true);
   const seen = () => {
     if (window.__firstResult === undefined && document.querySelector(".md-search-result__item")) {
       window.__firstResult = performance.now();
+      window.__keyBefore = key;
     }
   };
   new MutationObserver(seen).observe(document, {childList: true, subtree: true});
 })();
 """
-"""Records, relative to the start of navigation, when the first search result is shown."""
+"""Records, relative to the start of navigation, when the first search result is shown, and
+when the keystroke before it was typed (the engine answers as the reader types: its first
+results may be for the first letters)."""
 
 
 def history(root: Path, cold: bool) -> dict[str, Any]:
@@ -102,6 +107,8 @@ def search(site: Path, query: str, second: str, facet: str | None) -> dict[str, 
                 field.press_sequentially(query)
                 page.wait_for_function("window.__firstResult !== undefined", timeout=300_000)
                 result["seconds"] = float(page.evaluate("window.__firstResult")) / 1000
+                typed = page.evaluate("window.__firstResult - window.__keyBefore")
+                result["key_to_result_seconds"] = float(typed) / 1000
                 page.wait_for_timeout(300)  # the request events of the last fragments
                 result["search_bytes"] = sum(fetched)
                 if facet is not None and page.locator(".playbook-facets").count():

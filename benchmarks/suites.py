@@ -125,6 +125,8 @@ def playbook_repo(settings: Settings, n: int) -> Path:
     root = settings.workspace / f"playbook-{n}"
     if not (root / "playbook").is_dir():
         synth.write_playbook(root, n)
+    else:
+        synth.copy_project_files(root)
     return root
 
 
@@ -210,6 +212,8 @@ def dated_repo(settings: Settings, n: int) -> Path:
     root = settings.workspace / f"dated-{n}-{settings.commits}"
     if not (root / ".git").is_dir():
         synth.write_dated_playbook(root, n, settings.commits)
+    else:
+        synth.copy_project_files(root)
     return root
 
 
@@ -437,6 +441,10 @@ def search(settings: Settings, n: int, site: Path | None) -> Results:
     for name, measured in reports.items():
         first = Figure(tuple(replace(run, wall=r["seconds"]) for run, r in measured))
         results.rows.append(Row(f"search: page load to first results, {name}", size, first))
+        keyed = [r["key_to_result_seconds"] for _, r in measured if "key_to_result_seconds" in r]
+        if keyed:
+            label = f"  from the keystroke to its results, {name}"
+            results.rows.append(Row(label, size, value=statistics.median(keyed)))
         addressed = [r["address_seconds"] for _, r in measured if r.get("address_seconds")]
         if addressed:
             label = f"  the same, the query in the address (?q=), {name}"

@@ -442,11 +442,12 @@ def synth_files(n: int, seed: int = 7) -> dict[str, str]:
 
 
 def copy_project_files(root: Path, project: Path = PROJECT_ROOT) -> None:
-    """Copy what a repository needs beside its content: schemas, and the site files if any."""
-    shutil.copytree(project / "schemas", root / "schemas", dirs_exist_ok=True)
-    for name in ("site_templates", "docs"):
+    """Copy what a repository needs beside its content: schemas, and the site files if any.
+    Copies from an earlier run are replaced, so a kept workspace measures the code as it is."""
+    for name in ("schemas", "site_templates", "docs"):
+        shutil.rmtree(root / name, ignore_errors=True)
         if (project / name).is_dir():
-            shutil.copytree(project / name, root / name, dirs_exist_ok=True)
+            shutil.copytree(project / name, root / name)
     if (project / "mkdocs.yml").is_file():
         shutil.copy2(project / "mkdocs.yml", root / "mkdocs.yml")
 
