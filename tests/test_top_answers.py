@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +11,14 @@ from generator.site.top_answers import (
     LONGEST_START,
     SHOWN,
     SUMMARY_CHARACTERS,
+    UNSPACED,
     Entry,
     file_of,
     rank,
     write_top_answers,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def entry(title: str, text: str = "", boost: float = 1.0, summary: str = "") -> Entry:
@@ -71,6 +75,23 @@ def test_long_words_are_keys_whole_and_by_their_first_letters() -> None:
     answers = rank([entry("Language", word)])
     assert word in answers and word[:LONGEST_START] in answers
     assert word[: LONGEST_START + 1] not in answers
+
+
+def test_words_of_scripts_written_without_spaces_are_not_keys() -> None:
+    # A run of Han, kana or Thai letters is a phrase: "产品" is in "产品经理" though no word
+    # begins with it. Were such runs keys, a missing key could not mean "no entry holds it".
+    answers = rank([entry("产品经理 handbook", "プロダクト ผลิตภัณฑ์ 𠀀字 제품 관리")])
+    assert set(answers) == {"handbook"[:n] for n in range(3, 9)} | {"제품", "관리"}
+
+
+def test_the_search_box_knows_the_same_scripts() -> None:
+    script = (ROOT / "site_templates/assets/javascripts/playbook-search.js").read_text("utf-8")
+    found = re.search(r"const UNSPACED = /\[(.*?)\]/u;", script)
+    assert found, "playbook-search.js names the scripts written without spaces"
+    escape = r"\\u\{?([0-9a-fA-F]+)\}?"
+    in_js = [(int(a, 16), int(b, 16)) for a, b in re.findall(f"{escape}-{escape}", found[1])]
+    in_python = [(ord(UNSPACED[i]), ord(UNSPACED[i + 2])) for i in range(0, len(UNSPACED), 3)]
+    assert in_js == in_python and len(in_python) == len(UNSPACED) // 3
 
 
 def test_the_files_hold_every_key_in_the_file_its_start_picks(tmp_path: Path) -> None:

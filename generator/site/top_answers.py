@@ -18,8 +18,8 @@ without its key, not a missing file (which a browser reports as an error).
 A key of three or more characters is a word's start ("road" finds "road" and "roadmap", the
 whole word first); a two-letter key is that word whole ("PM"), as the search box has it. A
 query fetches one file, and what it holds grows with the words that share a start, not with the
-number of entries. Queries of several words, words the index
-has no key for, and anything filtered go to Pagefind.
+number of entries. Queries of several words, words the index has no key for (and words of
+scripts written without spaces), and anything filtered go to Pagefind.
 
 Ranking is BM25 over the same record Pagefind reads, with the same weights: the title counts
 `2 x` the kind's `search_boost` and the text `boost / 2` (`search.record_html`).
@@ -51,6 +51,15 @@ K1, B = 1.2, 0.75
 """BM25's saturation and length normalisation, its usual values."""
 
 _WORD = re.compile(r"[^\W_]+")
+UNSPACED = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
+)
+"""Thai, Lao, Myanmar, Khmer, kana and Han: scripts written without spaces between words, so
+a run of their letters is a phrase, and "the word is not a key" would not mean "no entry holds
+it". Words with them are not keys; the search box sends them to Pagefind (the same ranges are
+in `playbook-search.js`)."""
+_UNSPACED = re.compile(f"[{UNSPACED}]")
 
 
 def words(text: str) -> list[str]:
@@ -129,7 +138,7 @@ def _word_scores(entries: Sequence[Entry]) -> dict[str, dict[int, float]]:
     idf = {
         word: math.log(1 + (total - df + 0.5) / (df + 0.5))
         for word, df in frequency.items()
-        if 2 <= len(word) <= LONGEST_WORD
+        if 2 <= len(word) <= LONGEST_WORD and not _UNSPACED.search(word)
     }
     scores: dict[str, dict[int, float]] = {word: {} for word in idf}
     for number, ((title, text), entry) in enumerate(zip(counted, entries, strict=True)):

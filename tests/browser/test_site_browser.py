@@ -207,10 +207,27 @@ def test_a_one_word_query_is_answered_by_the_top_answers_and_more_words_by_pagef
     marks = visit.page.locator(".md-search-result__item mark").all_text_contents()
     assert all(m.lower().startswith(first[:-1]) for m in marks), marks
     assert any("/pagefind/answers/" in path for path in requested)
+    # The list of files comes with the page (preloaded), and that one request is all it takes.
+    assert len([path for path in requested if path.endswith("/answers/files.json")]) == 1
     pagefinds = (".pf_index", ".pf_fragment")
     assert not [path for path in requested if path.endswith(pagefinds)]
     pages = search_pages(visit, f"{first} {second}")
     assert pages and [path for path in requested if path.endswith(pagefinds)]
+    visit.check_no_errors()
+
+
+def test_a_word_of_a_script_written_without_spaces_is_left_to_pagefind(visit: Visit) -> None:
+    # "产品" can be inside a longer run of Han letters, which no start of a word finds: the
+    # top answers hold no such keys, so their lacking it would not mean no entry holds it.
+    # Pagefind is asked instead, and the top answers' files are not.
+    requested: list[str] = []
+    visit.page.on("request", lambda request: requested.append(urlsplit(request.url).path))
+    open_search(visit)
+    for query in ("产品", "ソフト", "ผลิตภัณฑ์"):
+        requested.clear()
+        search_pages(visit, query)
+        assert not [path for path in requested if "/answers/" in path], query
+        assert shown(visit)[0] == 0, query  # the bundled playbook is in English
     visit.check_no_errors()
 
 

@@ -38,6 +38,9 @@ function whenParsed(callback) {
 /* --- top answers: one word, no filters -------------------------------------------------- */
 
 const ANSWERS = new URL("pagefind/answers/", base);
+/* Letters of scripts written without spaces (Thai, Lao, Myanmar, Khmer, kana, Han): their runs
+   are phrases, not words, so the top answers hold none (UNSPACED in top_answers.py). */
+const UNSPACED = /[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u{20000}-\u{3134f}]/u;
 const answerFiles = new Map();
 
 /* A file of the top answers, fetched once. */
@@ -57,7 +60,7 @@ function answerFile(name) {
    null: the summary is shown); null when the top answers cannot answer it. */
 async function topAnswers(query) {
   const key = query.toLowerCase();
-  if (!/^[\p{L}\p{N}]+$/u.test(key)) return null;
+  if (!/^[\p{L}\p{N}]+$/u.test(key) || UNSPACED.test(key)) return null;
   try {
     const { files } = await answerFile("files");
     const file = await answerFile(String(fileOf(key, files)));
@@ -160,7 +163,6 @@ function escapeRegExp(text) {
 /* --- the search box ------------------------------------------------------------------- */
 
 function setUp(box) {
-  answerFile("files").catch(() => {});  // what the first query needs before its own file
   const toggle = document.getElementById("__search");
   const form = box.querySelector("form");
   const input = box.querySelector("input.md-search__input");
@@ -520,6 +522,11 @@ if (document.querySelector("link[rel=modulepreload][href$='pagefind/pagefind.js'
   const later = () => setTimeout(() => requestIdleCallback(warmUp), WARM_UP_AFTER);
   if (document.readyState === "complete") later(); else addEventListener("load", later);
 }
+// What the first query needs before its own file (preloaded with the page), and for a query in
+// the address its own file too, asked for while the document is still being parsed.
+answerFile("files").catch(() => {});
+const addressed = new URLSearchParams(location.search).get("q")?.trim();
+if (addressed) topAnswers(addressed);
 whenParsed(() => {
   highlightTerms();
   const box = document.querySelector("[data-playbook-search]");
