@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import itertools
 import json
 import shutil
+import statistics
 import threading
 import time
 from pathlib import Path
@@ -85,11 +87,13 @@ def search(site: Path, query: str, second: str, facet: str | None) -> dict[str, 
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    fetched: list[int] = []
+    fetched: list[tuple[float, int]] = []  # (when the response ended, epoch ms; its bytes)
 
     def finished(request: Any) -> None:
         if any(part in request.url for part in SEARCH_FILES):
-            fetched.append(int(request.sizes()["responseBodySize"]))
+            timing = request.timing
+            ended = timing["startTime"] + max(timing["responseEnd"], 0)
+            fetched.append((ended, int(request.sizes()["responseBodySize"])))
 
     result: dict[str, Any] = {}
     try:
@@ -110,12 +114,16 @@ def search(site: Path, query: str, second: str, facet: str | None) -> dict[str, 
                 typed = page.evaluate("window.__firstResult - window.__keyBefore")
                 result["key_to_result_seconds"] = float(typed) / 1000
                 page.wait_for_timeout(300)  # the request events of the last fragments
-                result["search_bytes"] = sum(fetched)
+                # What was fetched by the first results: not what is fetched after them (a
+                # search that starts Pagefind once the page is idle).
+                shown = float(page.evaluate("performance.timeOrigin + window.__firstResult"))
+                result["search_bytes"] = sum(size for ended, size in fetched if ended <= shown)
                 if facet is not None and page.locator(".playbook-facets").count():
                     result.update(_faceted_query(page, facet, fetched))
                 result["address_seconds"] = _from_the_address(browser, base, query)
                 words = f"{query} {second}"
                 result["words_address_seconds"] = _from_the_address(browser, base, words)
+                result["words_typed_seconds"] = _typed_as_a_reader(browser, base, words)
             finally:
                 browser.close()
     finally:
@@ -144,6 +152,62 @@ def _from_the_address(browser: Any, base: str, query: str) -> float | None:
         context.close()
 
 
+LAST_CHANGE = """
+(() => {
+  window.__keys = [];
+  window.__lastKey = 0;
+  window.__lastChange = 0;
+  document.addEventListener("input", () => {
+    window.__lastKey = performance.now();
+    window.__keys.push(window.__lastKey);
+  }, true);
+  const watch = () => {
+    const list = document.querySelector(".md-search-result__list");
+    if (!list) return false;
+    new MutationObserver(() => { window.__lastChange = performance.now(); })
+      .observe(list, {childList: true, subtree: true, characterData: true});
+    return true;
+  };
+  if (!watch()) document.addEventListener("DOMContentLoaded", watch);
+})();
+"""
+"""Records when each key was typed and when the results last changed."""
+
+READER_KEYS_MS = 120
+"""Between keystrokes: a quick reader, about 100 words a minute."""
+
+
+def _typed_as_a_reader(browser: Any, base: str, words: str) -> float | None:
+    """Give the time from the last keystroke to the results for `words`, typed into the box of
+    a fresh page as soon as it is there, at a reader's pace: what a reader of several words
+    waits for once they have typed (an engine may use the time they spend typing).
+
+    The last keystroke is taken as the reader pressed it: at the pace of the first word (whose
+    answers are the cheapest), counted from the first key. A page whose script holds the main
+    thread delays the keystrokes the probe sends, not the reader's fingers."""
+    from playwright.sync_api import TimeoutError as NoAnswer
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.add_init_script(LAST_CHANGE)
+        page.goto(base, wait_until="commit")
+        page.locator("input.md-search__input").press_sequentially(words, delay=READER_KEYS_MS)
+        settled = "window.__lastChange > window.__lastKey"
+        settled += " && performance.now() - window.__lastChange > 1000"  # and then no change
+        try:
+            page.wait_for_function(settled, timeout=120_000)
+        except NoAnswer:
+            return None
+        keys = [float(k) for k in page.evaluate("window.__keys")]
+        first_word = keys[: len(words.split()[0])]
+        pace = statistics.median(b - a for a, b in itertools.pairwise(first_word))
+        pressed = keys[0] + (len(words) - 1) * pace
+        return (float(page.evaluate("window.__lastChange")) - pressed) / 1000
+    finally:
+        context.close()
+
+
 CHOOSE_FACET = """
 ([facet, value]) => new Promise((resolve) => {
   const meta = document.querySelector(".md-search-result__meta");
@@ -164,14 +228,15 @@ CHOOSE_FACET = """
 """Chooses a facet value; resolves with the milliseconds until the result count changes."""
 
 
-def _faceted_query(page: Any, kind: str, fetched: list[int]) -> dict[str, float]:
+def _faceted_query(page: Any, kind: str, fetched: list[tuple[float, int]]) -> dict[str, float]:
     """Open the filters and narrow the results to one kind: time and bytes it took."""
-    before = sum(fetched)
+    before = len(fetched)
     page.locator(".playbook-facets summary").click()
     page.locator("select[name=kind]").wait_for()
     milliseconds = float(page.evaluate(CHOOSE_FACET, ["kind", kind]))
     page.wait_for_timeout(300)
-    return {"facet_seconds": milliseconds / 1000, "facet_bytes": sum(fetched) - before}
+    facet_bytes = sum(size for _, size in fetched[before:])
+    return {"facet_seconds": milliseconds / 1000, "facet_bytes": facet_bytes}
 
 
 def main() -> None:

@@ -453,6 +453,10 @@ def search(settings: Settings, n: int, site: Path | None) -> Results:
         if worded:
             label = f"  two words in the address, {name}"
             results.rows.append(Row(label, size, value=statistics.median(worded)))
+        typed = [r["words_typed_seconds"] for _, r in measured if r.get("words_typed_seconds")]
+        if typed:
+            label = f"  two words typed at a reader's pace: last key to results, {name}"
+            results.rows.append(Row(label, size, value=statistics.median(typed)))
         fetched = statistics.median(r["search_bytes"] for _, r in measured) / 1e6
         label = f"  bytes fetched by the first query, {name}"
         results.rows.append(Row(label, size, value=fetched, unit="MB"))
