@@ -89,10 +89,11 @@ def test_the_bundle_is_the_same_for_the_same_pages(tmp_path: Path) -> None:
     assert len(filters) == 2
     entry = json.loads(first["pagefind-entry.json"])
     assert f"pagefind.{entry['languages']['en']['hash']}.pf_meta" in first
-    # Only what the site's search loads is published: no UI, no worker, no other language.
+    # Only what the site's search loads is published: no UI, no other language.
     top = {name for name in first if "/" not in name}
     assert top == {
         "pagefind.js",
+        "pagefind-worker.js",
         "pagefind-entry.json",
         "wasm.en.pagefind",
         f"pagefind.{entry['languages']['en']['hash']}.pf_meta",

@@ -157,11 +157,11 @@ def _write_files(files: Iterable[dict[str, Any]], out: Path, language: str) -> N
 
 def published(relative: PurePosixPath, language: str) -> bool:
     """Tell whether a file of Pagefind's bundle is one the site's search loads
-    (assets/javascripts/playbook-search.js): not Pagefind's own user interfaces, its worker or
-    another language's wasm."""
+    (assets/javascripts/playbook-search.js, which runs Pagefind in its worker): not Pagefind's
+    own user interfaces or another language's wasm."""
     if len(relative.parts) > 1:
         return relative.parts[0] in ("filter", "fragment", "index")
-    kept = {"pagefind.js", "pagefind-entry.json", f"wasm.{language}.pagefind"}
+    kept = {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json", f"wasm.{language}.pagefind"}
     return relative.name in kept or relative.suffix == ".pf_meta"
 
 

@@ -213,6 +213,29 @@ def test_a_one_word_query_is_answered_by_the_top_answers_and_more_words_by_pagef
     assert not [path for path in requested if path.endswith(pagefinds)]
     pages = search_pages(visit, f"{first} {second}")
     assert pages and [path for path in requested if path.endswith(pagefinds)]
+    # In its worker: ranking a common word there does not hold up the reader's keystrokes.
+    assert "/pagefind/pagefind-worker.js" in requested
+    visit.check_no_errors()
+
+
+PAGEFIND_COUNT = """async (query) => {
+  const pagefind = await import(new URL("pagefind/pagefind.js", document.baseURI).href);
+  return (await pagefind.search(query)).results.length;
+}"""
+"""How many pages Pagefind itself finds for a query, asked apart from the search box."""
+
+
+def test_a_last_word_of_a_letter_or_two_is_searched_once_the_reader_pauses(visit: Visit) -> None:
+    # Such a start matches nearly every page, so the search waits for the next keystroke; when
+    # none comes, what the box holds is answered all the same.
+    model = bundled_model(visit)
+    process = next(e for e in model["entities"] if e["kind"] == "processes")
+    first = re.findall(r"[a-z]{4,}", process["title"].lower())[0]
+    open_search(visit)
+    for short in ("a", "th"):
+        query = f"{first} {short}"
+        pages = search_pages(visit, query)
+        assert pages and shown(visit)[0] == visit.page.evaluate(PAGEFIND_COUNT, query), query
     visit.check_no_errors()
 
 
