@@ -46,6 +46,24 @@ def test_a_start_finds_every_word_it_begins_the_whole_word_first() -> None:
     assert "roadmapx" not in answers and "ro" not in answers
 
 
+def test_an_entry_whose_title_holds_the_word_comes_before_those_that_mention_it() -> None:
+    # As Pagefind's title boost has it: twelve mentions do not outweigh a title.
+    entries = [entry("Lead time", "release " * 12 + "words"), entry("Release notes", "shipped")]
+    assert best_titles(entries, "release") == ["Release notes", "Lead time"]
+
+
+def test_a_start_is_one_term_of_every_word_it_begins() -> None:
+    # Counted word by word, the rare "released" (high IDF) outranked eight mentions of
+    # "release"; as one term, the entry that says it most comes first.
+    entries = [
+        entry("Alpha", "released once " + "other words " * 4),
+        entry("Beta", "release " * 8),
+        *(entry(f"Filler {n}", "release") for n in range(6)),
+    ]
+    assert best_titles(entries, "release")[0] == "Beta"
+    assert rank(entries)["release"].count == 8
+
+
 def test_two_letters_are_a_whole_word() -> None:
     entries = [entry("PM handbook"), entry("PMO charter"), entry("Pump")]
     answers = rank(entries)

@@ -9,7 +9,8 @@ The keys that begin with the same four characters (a shorter key alone) are in t
 picked by a hash of those characters, about four starts to a file:
 
     answers/files.json   {"files": F}
-    answers/<n>.json     {"keys": {key: [count, [i, ...]]}, "entries": [[url, title, kind, summary]]}
+    answers/<n>.json     {"keys": {key: [count, [i, ...]]},
+                          "entries": [[url, title, kind, summary], ...]}
 
 where `n` is the FNV-1a hash of the start's UTF-8, modulo F, and each `i` a place in the file's
 own `entries`. Every file from 0 to F - 1 is written, so a word no entry holds is a file
@@ -21,8 +22,9 @@ query fetches one file, and what it holds grows with the words that share a star
 number of entries. Queries of several words, words the index has no key for (and words of
 scripts written without spaces), and anything filtered go to Pagefind.
 
-Ranking is BM25 over the same record Pagefind reads, with the same weights: the title counts
-`2 x` the kind's `search_boost` and the text `boost / 2` (`search.record_html`).
+Ranking follows Pagefind's over the same record: BM25 with the same weights (the title counts
+`2 x` the kind's `search_boost` and the text `boost / 2`, `search.record_html`), a start taken
+as one term of every word it begins, and a boost for a title that holds it.
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ LONGEST_WORD = 40
 SUMMARY_CHARACTERS = 240
 K1, B = 1.2, 0.75
 """BM25's saturation and length normalisation, its usual values."""
+TITLE_BOOST = 5.0
+"""What a title that holds the key adds to an entry's score. Pagefind adds as much after BM25
+(`ranking.metaWeights.title`, 5 by default, times the term's IDF), so an entry whose title
+has the word comes before every entry whose text only mentions it."""
 
 _WORD = re.compile(r"[^\W_]+")
 UNSPACED = (
@@ -89,66 +95,83 @@ class Key:
 
 
 def rank(entries: Sequence[Entry]) -> dict[str, Key]:
-    """Give every key (words of two or more characters, starts of three or more) its answer."""
-    scores = _word_scores(entries)
+    """Give every key (words of two or more characters, starts of three or more) its answer.
+
+    A key is one term, as Pagefind takes a word's start: every word it begins counts, a longer
+    one for less (`road` counts whole in "road", four sevenths in "roadmap"). An entry's score
+    is BM25 of that term plus `TITLE_BOOST` when its title holds it. All of a key's entries
+    share its IDF, which therefore does not change their order and is left out."""
+    postings = Postings.of(entries)
     answers: dict[str, Key] = {}
-    starts: dict[str, list[tuple[float, int]]] = {}
-    matched: dict[str, int] = {}  # key -> a bit per entry, so counts come from OR and bit_count
-    for word, postings in scores.items():
-        bits = 0
-        for entry in postings:
-            bits |= 1 << entry
-        best = _best((score, entry) for entry, score in postings.items())
+    for key, words_of_key in _keys(postings.frequencies).items():
+        weighted: dict[int, float] = {}
+        titled: set[int] = set()
+        for word in words_of_key:
+            share = len(key) / len(word)
+            for entry, frequency in postings.frequencies[word].items():
+                weighted[entry] = weighted.get(entry, 0.0) + share * frequency
+            titled |= postings.titles.get(word, set())
+        norms = postings.norms
+        scored = (
+            (_saturated(frequency, norms[entry]) + TITLE_BOOST * (entry in titled), entry)
+            for entry, frequency in weighted.items()
+        )
+        answers[key] = Key(len(weighted), tuple(entry for _, entry in _best(scored)))
+    return answers
+
+
+@dataclass(frozen=True, slots=True)
+class Postings:
+    """Where each word is: its weighted frequency in each entry that holds it (the title and
+    the text weighted as Pagefind weighs them, `search.record_html`), the entries whose title
+    holds it, and each entry's BM25 length norm."""
+
+    frequencies: dict[str, dict[int, float]]
+    titles: dict[str, set[int]]
+    norms: list[float]
+
+    @classmethod
+    def of(cls, entries: Sequence[Entry]) -> Postings:
+        counted = [(Counter(words(e.title)), Counter(words(e.text))) for e in entries]
+        lengths = [sum(title.values()) + sum(text.values()) for title, text in counted]
+        average = (sum(lengths) / len(lengths)) if lengths else 1.0
+        frequencies: dict[str, dict[int, float]] = {}
+        titles: dict[str, set[int]] = {}
+        for number, ((title, text), entry) in enumerate(zip(counted, entries, strict=True)):
+            for word in title.keys() | text.keys():
+                if 2 <= len(word) <= LONGEST_WORD and not _UNSPACED.search(word):
+                    frequency = entry.title_weight * title[word] + entry.text_weight * text[word]
+                    frequencies.setdefault(word, {})[number] = frequency
+            for word in title.keys() & frequencies.keys():
+                titles.setdefault(word, set()).add(number)
+        norms = [K1 * (1 - B + B * length / average) for length in lengths]
+        return cls(frequencies, titles, norms)
+
+
+def _keys(vocabulary: Iterable[str]) -> dict[str, list[str]]:
+    """Give every key the words it finds: a two-letter word itself; a longer word each of its
+    starts from three letters to `LONGEST_START`, and itself if it is longer still."""
+    keys: dict[str, list[str]] = {}
+    for word in vocabulary:
         if len(word) == 2:
-            answers[word] = Key(len(postings), tuple(entry for _, entry in best))
+            keys.setdefault(word, []).append(word)
             continue
         for length in range(SHORTEST_START, min(len(word), LONGEST_START) + 1):
-            start = word[:length]
-            # A whole word outranks the longer words it begins: "road" before "roadmap".
-            share = length / len(word)
-            starts.setdefault(start, []).extend((score * share, entry) for score, entry in best)
-            matched[start] = matched.get(start, 0) | bits
+            keys.setdefault(word[:length], []).append(word)
         if len(word) > LONGEST_START:
-            starts.setdefault(word, []).extend(best)
-            matched[word] = matched.get(word, 0) | bits
-    for start, candidates in starts.items():
-        top: dict[int, float] = {}
-        for score, entry in candidates:
-            top[entry] = max(score, top.get(entry, 0.0))
-        best = _best((score, entry) for entry, score in top.items())
-        answers[start] = Key(matched[start].bit_count(), tuple(entry for _, entry in best))
-    return answers
+            keys.setdefault(word, []).append(word)
+    return keys
+
+
+def _saturated(frequency: float, norm: float) -> float:
+    """Give BM25's term-frequency part: it grows with the frequency, and less in long entries."""
+    return frequency * (K1 + 1) / (frequency + norm)
 
 
 def _best(scored: Iterable[tuple[float, int]]) -> list[tuple[float, int]]:
     """Give the best answers, highest score first; ties in catalogue order."""
     ranked = heapq.nsmallest(SHOWN, ((-score, entry) for score, entry in scored))
     return [(-negative, entry) for negative, entry in ranked]
-
-
-def _word_scores(entries: Sequence[Entry]) -> dict[str, dict[int, float]]:
-    """Give word -> {entry: BM25 score}, the title and text weighted as Pagefind weighs them."""
-    counted = [(Counter(words(e.title)), Counter(words(e.text))) for e in entries]
-    lengths = [sum(text.values()) + sum(title.values()) for title, text in counted]
-    average = (sum(lengths) / len(lengths)) if lengths else 1.0
-    frequency: Counter[str] = Counter()
-    for title, text in counted:
-        frequency.update((title | text).keys())
-    total = len(entries)
-    idf = {
-        word: math.log(1 + (total - df + 0.5) / (df + 0.5))
-        for word, df in frequency.items()
-        if 2 <= len(word) <= LONGEST_WORD and not _UNSPACED.search(word)
-    }
-    scores: dict[str, dict[int, float]] = {word: {} for word in idf}
-    for number, ((title, text), entry) in enumerate(zip(counted, entries, strict=True)):
-        norm = K1 * (1 - B + B * lengths[number] / average)
-        for word in title | text:
-            if word not in idf:
-                continue
-            weighted = entry.title_weight * title[word] + entry.text_weight * text[word]
-            scores[word][number] = idf[word] * weighted * (K1 + 1) / (weighted + norm)
-    return scores
 
 
 def file_of(key: str, files: int) -> int:

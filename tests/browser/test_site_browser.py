@@ -225,6 +225,36 @@ PAGEFIND_COUNT = """async (query) => {
 """How many pages Pagefind itself finds for a query, asked apart from the search box."""
 
 
+PAGEFIND_TOP = """async (query) => {
+  const pagefind = await import(new URL("pagefind/pagefind.js", document.baseURI).href);
+  const found = await pagefind.search(query);
+  return Promise.all(found.results.slice(0, 3).map(async (r) => (await r.data()).url));
+}"""
+"""Pagefind's own three best pages for a query, asked apart from the search box."""
+
+
+def test_the_top_answers_rank_as_pagefind_does(visit: Visit) -> None:
+    # A one-word query is answered from the top answers; opening the filters (or adding a
+    # word) hands it to Pagefind. The two must agree on what comes first: the box's first
+    # answer is among Pagefind's best three for nearly every word of the playbook's titles.
+    model = bundled_model(visit)
+    title_words = {
+        w for e in model["entities"] for w in re.findall(r"[a-z]{3,}", e["title"].lower())
+    }
+    sample = sorted(title_words)[::5]
+    open_search(visit)
+    agreeing = []
+    for word in sample:
+        pages = search_pages(visit, word)
+        pagefind = [
+            urlsplit(url).path.rstrip("/") for url in visit.page.evaluate(PAGEFIND_TOP, word)
+        ]
+        agreeing.append(bool(pages) and pages[0] in pagefind)
+    differing = [word for word, agrees in zip(sample, agreeing, strict=True) if not agrees]
+    assert sum(agreeing) >= 0.85 * len(sample), differing
+    visit.check_no_errors()
+
+
 def test_a_last_word_of_a_letter_or_two_is_searched_once_the_reader_pauses(visit: Visit) -> None:
     # Such a start matches nearly every page, so the search waits for the next keystroke; when
     # none comes, what the box holds is answered all the same.
