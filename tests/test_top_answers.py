@@ -64,6 +64,14 @@ def test_a_start_is_one_term_of_every_word_it_begins() -> None:
     assert rank(entries)["release"].count == 8
 
 
+def test_a_key_is_stemmed_as_pagefind_stems_a_query() -> None:
+    # "metrics" is searched as "metric", which both entries hold; "ops" as "op", whole.
+    entries = [entry("Metric targets"), entry("Metrics review"), entry("Product ops")]
+    answers = rank(entries)
+    assert answers["metrics"].count == answers["metric"].count == 2
+    assert answers["op"].count == 1 and "pr" not in answers
+
+
 def test_two_letters_are_a_whole_word() -> None:
     entries = [entry("PM handbook"), entry("PMO charter"), entry("Pump")]
     answers = rank(entries)

@@ -29,6 +29,7 @@ as one term of every word it begins, and a boost for a title that holds it.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import json
 import math
@@ -37,6 +38,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import snowballstemmer
 
 SHOWN = 10
 """Answers kept per key: what the search box lists."""
@@ -95,83 +98,117 @@ class Key:
 
 
 def rank(entries: Sequence[Entry]) -> dict[str, Key]:
-    """Give every key (words of two or more characters, starts of three or more) its answer.
+    """Give every key (words and stems of two characters, starts of three or more) its answer.
 
-    A key is one term, as Pagefind takes a word's start: every word it begins counts, a longer
-    one for less (`road` counts whole in "road", four sevenths in "roadmap"). An entry's score
-    is BM25 of that term plus `TITLE_BOOST` when its title holds it. All of a key's entries
-    share its IDF, which therefore does not change their order and is left out."""
+    A key is searched as Pagefind searches a word: stemmed, then as the start of every stemmed
+    word of the index (`metrics` finds "metric" too), as one term; a longer word counts for
+    less (`road` counts whole in "road", four sevenths in "roadmap"). An entry's score is BM25
+    of that term plus `TITLE_BOOST` when its title holds it. All of a key's entries share its
+    IDF, which therefore does not change their order and is left out."""
     postings = Postings.of(entries)
     answers: dict[str, Key] = {}
-    for key, words_of_key in _keys(postings.frequencies).items():
+    for key in _keys(postings.words) | {word for word in postings.stems if len(word) == 2}:
         weighted: dict[int, float] = {}
         titled: set[int] = set()
-        for word in words_of_key:
-            share = len(key) / len(word)
+        term = stem(key)
+        for word in postings.matching(term, whole=len(key) < SHORTEST_START):
+            share = len(term) / len(word)
             for entry, frequency in postings.frequencies[word].items():
                 weighted[entry] = weighted.get(entry, 0.0) + share * frequency
             titled |= postings.titles.get(word, set())
-        norms = postings.norms
-        scored = (
-            (_saturated(frequency, norms[entry]) + TITLE_BOOST * (entry in titled), entry)
-            for entry, frequency in weighted.items()
-        )
-        answers[key] = Key(len(weighted), tuple(entry for _, entry in _best(scored)))
+        answers[key] = Key(len(weighted), _best(weighted, titled, postings.norms))
     return answers
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+def stem(word: str) -> str:
+    """Give a word's stem, as Pagefind stems the words of an English page and of a query
+    (Snowball's English stemmer; the records are English, `search.record_html`)."""
+    stemmed: str = _STEMMER.stemWord(word)
+    return stemmed
 
 
 @dataclass(frozen=True, slots=True)
 class Postings:
-    """Where each word is: its weighted frequency in each entry that holds it (the title and
-    the text weighted as Pagefind weighs them, `search.record_html`), the entries whose title
-    holds it, and each entry's BM25 length norm."""
+    """Where each stemmed word is: its weighted frequency in each entry that holds it (the
+    title and the text weighted as Pagefind weighs them, `search.record_html`) and the entries
+    whose title holds it; the words as written, which make the keys; and each entry's BM25
+    length norm."""
 
     frequencies: dict[str, dict[int, float]]
     titles: dict[str, set[int]]
+    words: set[str]
     norms: list[float]
+    stems: list[str]
+    """The stemmed words in order, where those a term begins are side by side."""
 
     @classmethod
     def of(cls, entries: Sequence[Entry]) -> Postings:
         counted = [(Counter(words(e.title)), Counter(words(e.text))) for e in entries]
         lengths = [sum(title.values()) + sum(text.values()) for title, text in counted]
         average = (sum(lengths) / len(lengths)) if lengths else 1.0
+        vocabulary = {w for title, text in counted for w in title.keys() | text.keys()}
+        written = {w for w in vocabulary if 2 <= len(w) <= LONGEST_WORD and not _UNSPACED.search(w)}
+        stems = {word: stem(word) for word in written}
         frequencies: dict[str, dict[int, float]] = {}
         titles: dict[str, set[int]] = {}
         for number, ((title, text), entry) in enumerate(zip(counted, entries, strict=True)):
-            for word in title.keys() | text.keys():
-                if 2 <= len(word) <= LONGEST_WORD and not _UNSPACED.search(word):
-                    frequency = entry.title_weight * title[word] + entry.text_weight * text[word]
-                    frequencies.setdefault(word, {})[number] = frequency
-            for word in title.keys() & frequencies.keys():
-                titles.setdefault(word, set()).add(number)
+            # In order: the sums of a stem's words then come out the same in every build.
+            for word in sorted((title.keys() | text.keys()) & written):
+                frequency = entry.title_weight * title[word] + entry.text_weight * text[word]
+                held = frequencies.setdefault(stems[word], {})
+                held[number] = held.get(number, 0.0) + frequency
+                if word in title:
+                    titles.setdefault(stems[word], set()).add(number)
         norms = [K1 * (1 - B + B * length / average) for length in lengths]
-        return cls(frequencies, titles, norms)
+        return cls(frequencies, titles, written, norms, sorted(frequencies))
+
+    def matching(self, term: str, whole: bool) -> list[str]:
+        """Give the stemmed words a term finds: itself if `whole`, else every one it begins."""
+        if whole:
+            return [term] if term in self.frequencies else []
+        at = bisect.bisect_left(self.stems, term)
+        found = []
+        while at < len(self.stems) and self.stems[at].startswith(term):
+            found.append(self.stems[at])
+            at += 1
+        return found
 
 
-def _keys(vocabulary: Iterable[str]) -> dict[str, list[str]]:
-    """Give every key the words it finds: a two-letter word itself; a longer word each of its
-    starts from three letters to `LONGEST_START`, and itself if it is longer still."""
-    keys: dict[str, list[str]] = {}
-    for word in vocabulary:
+def _keys(written: Iterable[str]) -> set[str]:
+    """Give the keys the words as written make: a two-letter word itself; a longer word each
+    of its starts from three letters to `LONGEST_START`, and itself if it is longer still."""
+    keys: set[str] = set()
+    for word in written:
         if len(word) == 2:
-            keys.setdefault(word, []).append(word)
+            keys.add(word)
             continue
-        for length in range(SHORTEST_START, min(len(word), LONGEST_START) + 1):
-            keys.setdefault(word[:length], []).append(word)
+        keys.update(
+            word[:length] for length in range(SHORTEST_START, min(len(word), LONGEST_START) + 1)
+        )
         if len(word) > LONGEST_START:
-            keys.setdefault(word, []).append(word)
+            keys.add(word)
     return keys
 
 
-def _saturated(frequency: float, norm: float) -> float:
-    """Give BM25's term-frequency part: it grows with the frequency, and less in long entries."""
-    return frequency * (K1 + 1) / (frequency + norm)
-
-
-def _best(scored: Iterable[tuple[float, int]]) -> list[tuple[float, int]]:
-    """Give the best answers, highest score first; ties in catalogue order."""
-    ranked = heapq.nsmallest(SHOWN, ((-score, entry) for score, entry in scored))
-    return [(-negative, entry) for negative, entry in ranked]
+def _best(weighted: dict[int, float], titled: set[int], norms: list[float]) -> tuple[int, ...]:
+    """Give the best entries, highest score first, ties in catalogue order: BM25's
+    term-frequency part (it grows with the frequency, and less in long entries), and the title's
+    boost. Every matching entry is scored: at 10,000 entries, 3.4 million of them."""
+    saturation = K1 + 1
+    scored = [
+        (
+            -(
+                frequency * saturation / (frequency + norms[entry])
+                + TITLE_BOOST * (entry in titled)
+            ),
+            entry,
+        )
+        for entry, frequency in weighted.items()
+    ]
+    return tuple(entry for _, entry in heapq.nsmallest(SHOWN, scored))
 
 
 def file_of(key: str, files: int) -> int:

@@ -67,8 +67,8 @@ async function topAnswers(query) {
     const { files } = await answerFile("files");
     const file = await answerFile(String(fileOf(key, files)));
     if (!Object.hasOwn(file.keys, key)) {
-      // Every whole two-letter word is a key: one that is not is in no entry. A longer word
-      // may be found by Pagefind's stemming ("roadmaps"), or be longer than the keys go.
+      // Every two-letter word and stem is a key: one that is not is in no entry. A longer
+      // word may be one no entry's word begins, or longer than the keys go.
       return Array.from(key).length < MIN_PREFIX ? { count: 0, pages: [] } : null;
     }
     const [count, best] = file.keys[key];
