@@ -32,22 +32,27 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
+KEYS = """
+window.__keys = [];
+document.addEventListener("input", () => window.__keys.push(performance.now()), true);
+"""
+"""Records, relative to the start of navigation, when each key was typed."""
+
 FIRST_RESULT = """
 (() => {
-  let key;
-  document.addEventListener("input", () => { key = performance.now(); }, true);
   const seen = () => {
     if (window.__firstResult === undefined && document.querySelector(".md-search-result__item")) {
       window.__firstResult = performance.now();
-      window.__keyBefore = key;
     }
   };
   new MutationObserver(seen).observe(document, {childList: true, subtree: true});
 })();
 """
-"""Records, relative to the start of navigation, when the first search result is shown, and
-when the keystroke before it was typed (the engine answers as the reader types: its first
-results may be for the first letters)."""
+"""Records, relative to the start of navigation, when the first search result is shown."""
+
+KEY_BEFORE_FIRST_RESULT = "Math.max(...window.__keys.filter((k) => k <= window.__firstResult))"
+"""When the key before the first results was typed: an engine answers as the reader types, so
+its first results may be for the first letters."""
 
 
 def history(root: Path, cold: bool) -> dict[str, Any]:
@@ -103,8 +108,8 @@ def search(site: Path, query: str, second: str, facet: str | None) -> dict[str, 
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 context.on("requestfinished", finished)
                 page = context.new_page()
-                page.add_init_script(FIRST_RESULT)
-                page.add_init_script(FACETS_OPENED)
+                for script in (KEYS, FIRST_RESULT, FACETS_OPENED):
+                    page.add_init_script(script)
                 base = f"http://127.0.0.1:{server.server_address[1]}/"
                 page.goto(base, wait_until="commit")
                 field = page.locator("input.md-search__input")
@@ -112,7 +117,7 @@ def search(site: Path, query: str, second: str, facet: str | None) -> dict[str, 
                 field.press_sequentially(query)
                 page.wait_for_function("window.__firstResult !== undefined", timeout=300_000)
                 result["seconds"] = float(page.evaluate("window.__firstResult")) / 1000
-                typed = page.evaluate("window.__firstResult - window.__keyBefore")
+                typed = page.evaluate(f"window.__firstResult - {KEY_BEFORE_FIRST_RESULT}")
                 result["key_to_result_seconds"] = float(typed) / 1000
                 page.wait_for_timeout(300)  # the request events of the last fragments
                 # What was fetched by the first results: not what is fetched after them (a
@@ -155,13 +160,7 @@ def _from_the_address(browser: Any, base: str, query: str) -> float | None:
 
 LAST_CHANGE = """
 (() => {
-  window.__keys = [];
-  window.__lastKey = 0;
   window.__lastChange = 0;
-  document.addEventListener("input", () => {
-    window.__lastKey = performance.now();
-    window.__keys.push(window.__lastKey);
-  }, true);
   const watch = () => {
     const list = document.querySelector(".md-search-result__list");
     if (!list) return false;
@@ -172,7 +171,7 @@ LAST_CHANGE = """
   if (!watch()) document.addEventListener("DOMContentLoaded", watch);
 })();
 """
-"""Records when each key was typed and when the results last changed."""
+"""Records when the results last changed."""
 
 READER_KEYS_MS = 120
 """Between keystrokes: a quick reader, about 100 words a minute."""
@@ -191,19 +190,23 @@ def _typed_as_a_reader(browser: Any, base: str, words: str) -> float | None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
+        page.add_init_script(KEYS)
         page.add_init_script(LAST_CHANGE)
         page.goto(base, wait_until="commit")
         page.locator("input.md-search__input").press_sequentially(words, delay=READER_KEYS_MS)
-        settled = "window.__lastChange > window.__lastKey"
+        settled = "window.__lastChange > window.__keys.at(-1)"
         settled += " && performance.now() - window.__lastChange > 1000"  # and then no change
         try:
             page.wait_for_function(settled, timeout=120_000)
         except NoAnswer:
             return None
         keys = [float(k) for k in page.evaluate("window.__keys")]
-        first_word = keys[: len(words.split()[0])]
-        pace = statistics.median(b - a for a, b in itertools.pairwise(first_word))
-        pressed = keys[0] + (len(words) - 1) * pace
+        first_word = keys[: len(words.split(maxsplit=1)[0])]
+        gaps = [b - a for a, b in itertools.pairwise(first_word)]
+        pace = statistics.median(gaps) if gaps else READER_KEYS_MS  # a one-letter first word
+        # Never after the key as it came: a pace a little slower than the rest would put the
+        # reader's last key after the results (a negative wait).
+        pressed = min(keys[0] + (len(words) - 1) * pace, keys[-1])
         return (float(page.evaluate("window.__lastChange")) - pressed) / 1000
     finally:
         context.close()
@@ -248,6 +251,13 @@ def _faceted_query(page: Any, kind: str, fetched: list[tuple[float, int]]) -> di
     return {"facet_seconds": seconds, "facet_bytes": facet_bytes}
 
 
+def _word(text: str) -> str:
+    """Give a query word as given; refuse one that is blank or holds a space."""
+    if not text.strip() or text.split() != [text]:
+        raise argparse.ArgumentTypeError(f"not a single word: {text!r}")
+    return text
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     commands = parser.add_subparsers(dest="probe", required=True)
@@ -256,8 +266,10 @@ def main() -> None:
     history_parser.add_argument("--cold", action="store_true")
     search_parser = commands.add_parser("search")
     search_parser.add_argument("site", type=Path)
-    search_parser.add_argument("--query", default="roadmap")
-    search_parser.add_argument("--second", default="review", help="a word for a two-word query")
+    search_parser.add_argument("--query", default="roadmap", type=_word)
+    search_parser.add_argument(
+        "--second", default="review", type=_word, help="a word for a two-word query"
+    )
     search_parser.add_argument("--facet", default="Processes", help="a kind to narrow to")
     args = parser.parse_args()
     if args.probe == "history":

@@ -402,6 +402,15 @@ def folder_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
 
+OPTIONAL_SEARCH_FIGURES = (
+    ("key_to_result_seconds", "  from the keystroke to its results"),
+    ("address_seconds", "  the same, the query in the address (?q=)"),
+    ("words_address_seconds", "  two words in the address"),
+    ("words_typed_seconds", "  two words typed at a reader's pace: last key to results"),
+)
+"""The probe's figures beside the first results, each the median of the runs that gave it."""
+
+
 def search(settings: Settings, n: int, site: Path | None) -> Results:
     """Pagefind (the site's search) beside Material's search on the same site in the same run:
     page load to first results, bytes of search files fetched by then, a faceted query, and
@@ -441,22 +450,10 @@ def search(settings: Settings, n: int, site: Path | None) -> Results:
     for name, measured in reports.items():
         first = Figure(tuple(replace(run, wall=r["seconds"]) for run, r in measured))
         results.rows.append(Row(f"search: page load to first results, {name}", size, first))
-        keyed = [r["key_to_result_seconds"] for _, r in measured if "key_to_result_seconds" in r]
-        if keyed:
-            label = f"  from the keystroke to its results, {name}"
-            results.rows.append(Row(label, size, value=statistics.median(keyed)))
-        addressed = [r["address_seconds"] for _, r in measured if r.get("address_seconds")]
-        if addressed:
-            label = f"  the same, the query in the address (?q=), {name}"
-            results.rows.append(Row(label, size, value=statistics.median(addressed)))
-        worded = [r["words_address_seconds"] for _, r in measured if r.get("words_address_seconds")]
-        if worded:
-            label = f"  two words in the address, {name}"
-            results.rows.append(Row(label, size, value=statistics.median(worded)))
-        typed = [r["words_typed_seconds"] for _, r in measured if r.get("words_typed_seconds")]
-        if typed:
-            label = f"  two words typed at a reader's pace: last key to results, {name}"
-            results.rows.append(Row(label, size, value=statistics.median(typed)))
+        for figure, label in OPTIONAL_SEARCH_FIGURES:  # an engine may not answer them
+            values = [r[figure] for _, r in measured if r.get(figure) is not None]
+            if values:
+                results.rows.append(Row(f"{label}, {name}", size, value=statistics.median(values)))
         fetched = statistics.median(r["search_bytes"] for _, r in measured) / 1e6
         label = f"  bytes fetched by the first query, {name}"
         results.rows.append(Row(label, size, value=fetched, unit="MB"))

@@ -35,7 +35,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,7 +107,7 @@ def rank(entries: Sequence[Entry]) -> dict[str, Key]:
     IDF, which therefore does not change their order and is left out."""
     postings = Postings.of(entries)
     answers: dict[str, Key] = {}
-    for key in _keys(postings.words) | {word for word in postings.stems if len(word) == 2}:
+    for key in _keys(postings):
         weighted: dict[int, float] = {}
         titled: set[int] = set()
         term = stem(key)
@@ -139,7 +139,7 @@ class Postings:
 
     frequencies: dict[str, dict[int, float]]
     titles: dict[str, set[int]]
-    words: set[str]
+    written: set[str]
     norms: list[float]
     stems: list[str]
     """The stemmed words in order, where those a term begins are side by side."""
@@ -151,17 +151,17 @@ class Postings:
         average = (sum(lengths) / len(lengths)) if lengths else 1.0
         vocabulary = {w for title, text in counted for w in title.keys() | text.keys()}
         written = {w for w in vocabulary if 2 <= len(w) <= LONGEST_WORD and not _UNSPACED.search(w)}
-        stems = {word: stem(word) for word in written}
+        stem_of = {word: stem(word) for word in written}
         frequencies: dict[str, dict[int, float]] = {}
         titles: dict[str, set[int]] = {}
         for number, ((title, text), entry) in enumerate(zip(counted, entries, strict=True)):
             # In order: the sums of a stem's words then come out the same in every build.
             for word in sorted((title.keys() | text.keys()) & written):
                 frequency = entry.title_weight * title[word] + entry.text_weight * text[word]
-                held = frequencies.setdefault(stems[word], {})
+                held = frequencies.setdefault(stem_of[word], {})
                 held[number] = held.get(number, 0.0) + frequency
                 if word in title:
-                    titles.setdefault(stems[word], set()).add(number)
+                    titles.setdefault(stem_of[word], set()).add(number)
         norms = [K1 * (1 - B + B * length / average) for length in lengths]
         return cls(frequencies, titles, written, norms, sorted(frequencies))
 
@@ -177,11 +177,12 @@ class Postings:
         return found
 
 
-def _keys(written: Iterable[str]) -> set[str]:
-    """Give the keys the words as written make: a two-letter word itself; a longer word each
-    of its starts from three letters to `LONGEST_START`, and itself if it is longer still."""
-    keys: set[str] = set()
-    for word in written:
+def _keys(postings: Postings) -> set[str]:
+    """Give the keys: a two-letter word or stem itself (Pagefind matches a two-letter query
+    whole, against stems: "op" finds "ops"); a longer word as written each of its starts from
+    three letters to `LONGEST_START`, and itself if it is longer still."""
+    keys = {word for word in postings.stems if len(word) == 2}
+    for word in postings.written:
         if len(word) == 2:
             keys.add(word)
             continue

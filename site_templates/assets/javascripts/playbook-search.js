@@ -292,16 +292,16 @@ function setUp(box) {
     }
   }
 
-  /* A one-word query is answered from the top answers at once, beside a Pagefind search that
-     may be running (its answer, no longer wanted, is dropped). Pagefind searches run one at a
-     time, for what the box holds when each starts: keystrokes typed meanwhile (or while
-     Pagefind loads) make one more search, not one each. */
   /* What the box asks for: what it holds, or nothing while that is too short to search. */
   function boxQuery() {
     const typed = input.value.trim();
     return typed.length < MIN_QUERY ? "" : typed;
   }
 
+  /* A one-word query is answered from the top answers at once, beside a Pagefind search that
+     may be running (its answer, no longer wanted, is dropped). Pagefind searches run one at a
+     time, for what the box holds when each starts: keystrokes typed meanwhile (or while
+     Pagefind loads) make one more search, not one each. */
   function search() {
     box.dataset.state = "searching";
     clearTimeout(pause);
@@ -484,7 +484,6 @@ function setUp(box) {
 
   /* A search asked for by address (`?q=`, as the theme's search has it: the 404 page's form
      sends readers there): the box opens with it. */
-  const requested = new URLSearchParams(location.search).get("q");
   if (requested) {
     input.value = requested;
     open();
@@ -540,10 +539,11 @@ if (document.querySelector("link[rel=modulepreload][href$='pagefind/pagefind.js'
   if (document.readyState === "complete") later(); else addEventListener("load", later);
 }
 // What the first query needs before its own file (preloaded with the page), and for a query in
-// the address its own file too, asked for while the document is still being parsed.
+// the address (the box opens with it) its own file too, asked for while the document is still
+// being parsed.
 answerFile("files").catch(() => {});
-const addressed = new URLSearchParams(location.search).get("q")?.trim();
-if (addressed) topAnswers(addressed);
+const requested = new URLSearchParams(location.search).get("q");
+if (requested?.trim()) topAnswers(requested.trim());
 whenParsed(() => {
   highlightTerms();
   const box = document.querySelector("[data-playbook-search]");
